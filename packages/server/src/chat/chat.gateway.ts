@@ -1,0 +1,256 @@
+import type { Server as HttpServer } from 'node:http';
+import {
+  type Ack,
+  CLIENT_EVENT_SCHEMAS,
+  type ClientEventName,
+  type ClientToServerEvents,
+  REALTIME_PATH,
+  type ServerToClientEvents,
+} from '@pnptv/protocol';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
+import type { Logger } from 'pino';
+import { createClient } from 'redis';
+import { Server } from 'socket.io';
+import { Compile } from 'typebox/compile';
+import { AppError } from '../platform/errors.ts';
+import { type Authenticator, SESSION_COOKIE } from '../platform/http/auth.ts';
+import { capLogger } from '../platform/log.ts';
+import type { Platform } from '../platform/platform.ts';
+import { chatActorOf } from './chat.actor.ts';
+import { chatErrors } from './chat.errors.ts';
+import {
+  ChannelBatcher,
+  DEFAULT_SEND_QUEUE,
+  type SendQueueLimits,
+  slowConsumerAction,
+} from './chat.fanout.ts';
+import { type GatewaySocket, handleEvent, roomOf, type SocketData, userRoomOf } from './chat.handlers.ts';
+import type { Enforcement } from './chat.moderation.ts';
+import { type ChatLimits, DEFAULT_CHAT_LIMITS } from './chat.rules.ts';
+import type { ChatService } from './chat.service.ts';
+
+type AnyAck = (res: Ack<Record<string, unknown>>) => void;
+
+/** What the gateway is built from. */
+export interface RealtimeGatewayDeps {
+  platform: Pick<Platform, 'config' | 'clock' | 'log' | 'rateLimiter'>;
+  chat: ChatService;
+  authenticator: Authenticator;
+  limits?: Partial<ChatLimits>;
+  sendQueue?: SendQueueLimits;
+  /** Fan-out tick, ms. */
+  tickMs?: number;
+  /** Prefix of the adapter's Redis channels; nodes with the same prefix form one cluster. */
+  redisChannelPrefix?: string;
+}
+
+/** Local room of the clients too slow for ephemeral events. */
+const LAGGING_ROOM = '#lagging';
+/** Hard cap of one incoming websocket frame, bytes; events are also checked against ChatLimits.maxPayloadBytes. */
+const MAX_FRAME_BYTES = 64 * 1024;
+/** Events waiting per channel per tick before the oldest ephemeral ones are dropped. */
+const MAX_EVENTS_PER_BATCH = 500;
+/** How often send queues are checked, in ticks. */
+const QUEUE_CHECK_TICKS = 4;
+
+const validators = Object.fromEntries(
+  Object.entries(CLIENT_EVENT_SCHEMAS).map(([name, schema]) => [name, Compile(schema)]),
+) as unknown as Record<ClientEventName, { Check(value: unknown): boolean }>;
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+/**
+ * The realtime gateway: Socket.IO (websocket transport, path /realtime) on the HTTP server,
+ * authenticated in the handshake, with schema-checked events, per-user and per-IP rate limits,
+ * per-tick batched fan-out and a bounded send queue per client. With REDIS_URL the sharded
+ * Redis adapter carries every batch to the other nodes.
+ */
+export class RealtimeGateway {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  readonly #log: Logger;
+  readonly #limits: ChatLimits;
+  readonly #sendQueue: SendQueueLimits;
+  readonly #batcher: ChannelBatcher;
+  #queueTimer: NodeJS.Timeout | null = null;
+  #unsubscribe: () => void;
+  #unsubscribeEnforce: () => void;
+  #redis: { quit(): Promise<unknown> }[] = [];
+
+  private constructor(private readonly deps: RealtimeGatewayDeps) {
+    // 'chat' is not one of the shared log categories yet; the child carries the same field.
+    this.#log = capLogger(deps.platform.log, 'chat');
+    this.#limits = { ...DEFAULT_CHAT_LIMITS, ...deps.limits };
+    this.#sendQueue = deps.sendQueue ?? DEFAULT_SEND_QUEUE;
+    this.io = new Server({
+      path: REALTIME_PATH,
+      transports: ['websocket'],
+      serveClient: false,
+      maxHttpBufferSize: MAX_FRAME_BYTES,
+      // Text frames only: no per-message deflate, whose per-socket zlib state costs memory at scale.
+      perMessageDeflate: false,
+    });
+    const tickMs = deps.tickMs ?? 50;
+    this.#batcher = new ChannelBatcher({
+      tickMs,
+      maxEvents: MAX_EVENTS_PER_BATCH,
+      flush: (room, batch, ephemeralOnly) => {
+        const target = ephemeralOnly ? this.io.to(room).except(LAGGING_ROOM) : this.io.to(room);
+        target.emit('batch', batch);
+      },
+    });
+    this.#unsubscribe = deps.chat.onEvent((appId, channel, event) =>
+      this.#batcher.add(roomOf(appId, channel), channel, event),
+    );
+    this.#unsubscribeEnforce = deps.chat.onEnforce((action) => this.#enforce(action));
+    this.io.use((socket, next) => {
+      this.#authenticate(socket as GatewaySocket).then(
+        () => next(),
+        (error: unknown) => {
+          const err = error instanceof AppError ? error : chatErrors.CHAT_AUTH_REQUIRED();
+          next(Object.assign(new Error(err.message), { data: { code: err.code } }));
+        },
+      );
+    });
+    this.io.on('connection', (socket) => this.#onConnection(socket));
+    this.#batcher.start();
+    this.#queueTimer = setInterval(() => this.#checkQueues(), tickMs * QUEUE_CHECK_TICKS);
+  }
+
+  /** Builds the gateway; with REDIS_URL it first connects the sharded adapter's two Redis clients. */
+  static async create(deps: RealtimeGatewayDeps): Promise<RealtimeGateway> {
+    const gateway = new RealtimeGateway(deps);
+    const url = deps.platform.config.redisUrl;
+    if (url) {
+      const pub = createClient({ url });
+      const sub = pub.duplicate();
+      const log = gateway.#log;
+      pub.on('error', (err: Error) => log.warn({ err: err.message }, 'realtime redis error'));
+      sub.on('error', (err: Error) => log.warn({ err: err.message }, 'realtime redis error'));
+      await Promise.all([pub.connect(), sub.connect()]);
+      gateway.#redis = [pub, sub];
+      gateway.io.adapter(
+        createShardedAdapter(pub, sub, { channelPrefix: deps.redisChannelPrefix ?? 'pnptv:rt' }),
+      );
+    }
+    return gateway;
+  }
+
+  /** Serves the gateway on `server` (the Fastify HTTP server) at /realtime. */
+  attach(server: HttpServer): void {
+    this.io.attach(server);
+  }
+
+  /** Sends what is pending, disconnects every client and releases the adapter. */
+  async close(): Promise<void> {
+    this.#unsubscribe();
+    this.#unsubscribeEnforce();
+    this.#batcher.stop();
+    if (this.#queueTimer) clearInterval(this.#queueTimer);
+    this.#queueTimer = null;
+    await this.io.close();
+    for (const client of this.#redis) await client.quit().catch(() => {});
+    this.#redis = [];
+  }
+
+  async #authenticate(socket: GatewaySocket): Promise<void> {
+    const { authenticator } = this.deps;
+    const token: unknown = socket.handshake.auth?.token;
+    let principal = null;
+    if (typeof token === 'string' && token.length > 0 && token.length <= 4096) {
+      principal = await authenticator.bearer(token);
+      if (principal?.kind !== 'userToken') throw chatErrors.CHAT_AUTH_REQUIRED();
+    } else {
+      const cookie = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
+      if (cookie) principal = await authenticator.session(cookie);
+    }
+    if (!principal) throw chatErrors.CHAT_AUTH_REQUIRED();
+    socket.data = {
+      actor: chatActorOf(principal),
+      ip: socket.handshake.address,
+      channels: new Map(),
+      window: { start: 0, count: 0 },
+    };
+  }
+
+  #onConnection(socket: GatewaySocket): void {
+    const { actor } = socket.data;
+    void socket.join(userRoomOf(actor.appId, actor.userId));
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      const last = args[args.length - 1];
+      const ack = typeof last === 'function' ? (last as AnyAck) : undefined;
+      void this.#dispatch(socket, String(event), args[0], ack, ack ? args.length - 1 : args.length);
+    });
+  }
+
+  async #dispatch(
+    socket: GatewaySocket,
+    event: string,
+    payload: unknown,
+    ack: AnyAck | undefined,
+    argCount: number,
+  ): Promise<void> {
+    try {
+      if (!this.#withinEventRate(socket)) throw chatErrors.CHAT_RATE_LIMITED();
+      if (!Object.hasOwn(validators, event)) throw chatErrors.CHAT_UNKNOWN_EVENT();
+      if (argCount !== 1) throw chatErrors.CHAT_INVALID_PAYLOAD();
+      if (JSON.stringify(payload ?? null).length > this.#limits.maxPayloadBytes)
+        throw chatErrors.CHAT_PAYLOAD_TOO_LARGE();
+      const name = event as ClientEventName;
+      if (!validators[name].Check(payload)) throw chatErrors.CHAT_INVALID_PAYLOAD();
+      const result = await handleEvent(
+        { chat: this.deps.chat, limits: this.#limits, rateLimiter: this.deps.platform.rateLimiter },
+        socket,
+        name,
+        payload as { channel: string },
+      );
+      ack?.({ ok: true, ...result });
+    } catch (error) {
+      const err = error instanceof AppError ? error : chatErrors.CHAT_INTERNAL();
+      if (!(error instanceof AppError)) this.#log.error({ err: error, event }, 'realtime event failed');
+      const body = { code: err.code, message: err.message, event: event.slice(0, 64) };
+      if (ack) ack({ ok: false, error: body });
+      else socket.emit('error', body);
+    }
+  }
+
+  #withinEventRate(socket: GatewaySocket): boolean {
+    const now = this.deps.platform.clock.now();
+    const window = socket.data.window;
+    const rule = this.#limits.eventsPerSocket;
+    if (now - window.start >= rule.windowMs) {
+      window.start = now;
+      window.count = 0;
+    }
+    return ++window.count <= rule.limit;
+  }
+
+  /** Cuts a banned user's connections (app-wide) or removes them from the channel, on every node. */
+  #enforce(action: Enforcement): void {
+    const users = this.io.in(userRoomOf(action.appId, action.userId));
+    this.io
+      .to(userRoomOf(action.appId, action.userId))
+      .emit('kicked', { channel: action.appWide ? '*' : action.channel, code: 'CHAT_BANNED' });
+    if (action.appWide) users.disconnectSockets(true);
+    else users.socketsLeave(roomOf(action.appId, action.channel));
+  }
+
+  /** Applies the slow-consumer policy to this node's clients. */
+  #checkQueues(): void {
+    for (const socket of this.io.of('/').sockets.values()) {
+      const queued = (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+      const action = slowConsumerAction(queued, this.#sendQueue);
+      if (action === 'disconnect') {
+        this.#log.info({ queued, userId: socket.data.actor?.userId }, 'disconnecting slow consumer');
+        socket.disconnect(true);
+      } else if (action === 'lagging') void socket.join(LAGGING_ROOM);
+      else if (socket.rooms.has(LAGGING_ROOM)) void socket.leave(LAGGING_ROOM);
+    }
+  }
+}

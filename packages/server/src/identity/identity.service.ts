@@ -1,0 +1,44 @@
+import type { AuditStore } from '../audit/index.ts';
+import type { Platform } from '../platform/platform.ts';
+import { AccountService } from './accounts.service.ts';
+import { UserAdminService } from './admin.service.ts';
+import { CreatorService } from './creators.service.ts';
+import { IdentityContext } from './identity.context.ts';
+import { toUser, type User } from './identity.schemas.ts';
+import { RecoveryService } from './recovery.service.ts';
+import type { SessionPrincipal } from './sessions.ts';
+import { TelegramService } from './telegram.service.ts';
+
+/** Site accounts: sign-up and sign-in (password or Telegram), sessions, recovery, roles and creator applications. */
+export class IdentityService {
+  readonly ctx: IdentityContext;
+  readonly accounts: AccountService;
+  readonly recovery: RecoveryService;
+  readonly telegram: TelegramService;
+  readonly creators: CreatorService;
+  readonly admin: UserAdminService;
+
+  constructor(deps: { platform: Platform; audit: AuditStore }) {
+    this.ctx = new IdentityContext(deps.platform, deps.audit);
+    this.accounts = new AccountService(this.ctx);
+    this.recovery = new RecoveryService(this.ctx);
+    this.telegram = new TelegramService(this.ctx, this.accounts);
+    this.creators = new CreatorService(this.ctx);
+    this.admin = new UserAdminService(this.ctx);
+  }
+
+  /** The principal of a session cookie value, or null if unknown or expired. Cached for 30 s. */
+  authenticateSession(token: string): Promise<SessionPrincipal | null> {
+    return this.ctx.sessions.authenticate(token);
+  }
+
+  /** The boot hint with a fresh setup link while no admin exists; null once one does. */
+  firstRunHint(): Promise<string | null> {
+    return this.admin.firstRunHint();
+  }
+
+  /** Creates a verified admin or promotes the account with that email (resetting its password). */
+  async createAdmin(input: { email: string; password: string; displayName: string }): Promise<User> {
+    return toUser(await this.admin.createAdmin(input));
+  }
+}

@@ -1,0 +1,152 @@
+import { type Static, Type } from 'typebox';
+import { Value } from 'typebox/value';
+
+/** The four roles one process can run; all by default. */
+export const ROLES = ['api', 'realtime', 'ingest', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Boot configuration, read from environment variables once at start.
+ * Runtime settings (branding, ladders, chat rules) live in the database instead.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL URL; null selects the embedded PGlite database in `<dataDir>/db`. */
+  databaseUrl: string | null;
+  /** Redis URL; null selects in-process bus, cache and rate limiter. */
+  redisUrl: string | null;
+  /** Base URL users reach the site at, used in mails and links. */
+  publicUrl: string;
+  /** True when PUBLIC_URL was not set and publicUrl was derived from PORT. */
+  publicUrlDerived: boolean;
+  roles: Role[];
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** SMTP URL (smtp:// or smtps://); null keeps mail in the dev outbox. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Telegram bot token for the Login Widget; null disables Telegram login. */
+  telegramBotToken: string | null;
+  telegramBotUsername: string | null;
+  /** Maximum age of Telegram Login Widget data, seconds. */
+  telegramAuthMaxAgeS: number;
+  /** Session lifetime, seconds. */
+  sessionTtlS: number;
+  /** Allow webhook endpoints on loopback and private networks (development only). */
+  webhooksAllowPrivate: boolean;
+  /** Largest accepted request body, bytes. */
+  bodyLimitBytes: number;
+  /** Worker poll interval when the job queue is idle, milliseconds. */
+  jobsPollMs: number;
+  /** Serve the built web app from this folder; null uses the package's own build. */
+  webDistDir: string | null;
+  /** Trust X-Forwarded-* headers (set when behind a reverse proxy such as nginx). */
+  trustProxy: boolean;
+  /** TCP port of the RTMP ingest (ingest role). */
+  rtmpPort: number;
+  /** ffmpeg executable; null: `ffmpeg` on PATH, else the bundled @ffmpeg-installer binary. */
+  ffmpegPath: string | null;
+  /** ffprobe executable; null: `ffprobe` on PATH, else the bundled @ffprobe-installer binary. */
+  ffprobePath: string | null;
+}
+
+const Env = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+' })),
+  ROLES: Type.String({
+    default: 'api,realtime,ingest,worker',
+    pattern: '^(api|realtime|ingest|worker)(,(api|realtime|ingest|worker))*$',
+  }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: Type.String({ default: 'PNPtv <no-reply@localhost>' }),
+  TELEGRAM_BOT_TOKEN: Type.Optional(Type.String({ pattern: '^[0-9]+:[A-Za-z0-9_-]+$' })),
+  TELEGRAM_BOT_USERNAME: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_]{3,64}$' })),
+  TELEGRAM_AUTH_MAX_AGE_S: Type.Integer({ minimum: 1, default: 86_400 }),
+  SESSION_TTL_S: Type.Integer({ minimum: 60, default: 30 * 86_400 }),
+  WEBHOOKS_ALLOW_PRIVATE: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  JOBS_POLL_MS: Type.Integer({ minimum: 10, default: 500 }),
+  WEB_DIST_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  TRUST_PROXY: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
+  RTMP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 1935 }),
+  FFMPEG_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  FFPROBE_PATH: Type.Optional(Type.String({ minLength: 1 })),
+});
+type Env = Static<typeof Env>;
+
+/** Every problem found in the environment; thrown as one so the operator can fix them all at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const INTEGER_KEYS = new Set([
+  'PORT',
+  'TELEGRAM_AUTH_MAX_AGE_S',
+  'SESSION_TTL_S',
+  'BODY_LIMIT_BYTES',
+  'JOBS_POLL_MS',
+  'RTMP_PORT',
+]);
+
+/** Reads and validates the configuration from `env`; throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const key of Object.keys(Env.properties)) {
+    const value = env[key];
+    if (value === undefined || value === '') continue;
+    if (INTEGER_KEYS.has(key)) {
+      if (!/^-?\d+$/.test(value)) {
+        problems.push(`${key}: expected an integer, got "${value}"`);
+        continue;
+      }
+      raw[key] = Number(value);
+    } else raw[key] = value;
+  }
+  const withDefaults = Value.Default(Env, raw) as Env;
+  for (const error of Value.Errors(Env, withDefaults)) {
+    const key = error.instancePath.replace(/^\//, '') || error.keyword;
+    problems.push(`${key}: ${error.message}`);
+  }
+  if (withDefaults.TELEGRAM_BOT_TOKEN && !withDefaults.TELEGRAM_BOT_USERNAME) {
+    problems.push('TELEGRAM_BOT_USERNAME: required when TELEGRAM_BOT_TOKEN is set');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const e = withDefaults;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrlDerived: e.PUBLIC_URL === undefined,
+    roles: [...new Set(e.ROLES.split(','))] as Role[],
+    logLevel: e.LOG_LEVEL as Config['logLevel'],
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
+    telegramBotToken: e.TELEGRAM_BOT_TOKEN ?? null,
+    telegramBotUsername: e.TELEGRAM_BOT_USERNAME ?? null,
+    telegramAuthMaxAgeS: e.TELEGRAM_AUTH_MAX_AGE_S,
+    sessionTtlS: e.SESSION_TTL_S,
+    webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true',
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    jobsPollMs: e.JOBS_POLL_MS,
+    webDistDir: e.WEB_DIST_DIR ?? null,
+    trustProxy: e.TRUST_PROXY === 'true',
+    rtmpPort: e.RTMP_PORT,
+    ffmpegPath: e.FFMPEG_PATH ?? null,
+    ffprobePath: e.FFPROBE_PATH ?? null,
+  };
+}

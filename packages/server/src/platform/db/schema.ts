@@ -1,0 +1,265 @@
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string, string>;
+
+/** Row types of every table, as written by the numbered migrations. */
+export interface Database {
+  apps: {
+    id: string;
+    name: string;
+    owner_id: string | null;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+    deleted_at: NullableTimestamp;
+  };
+  users: {
+    id: string;
+    app_id: string;
+    email: string | null;
+    email_normalized: string | null;
+    password_hash: string | null;
+    display_name: string;
+    role: Generated<UserRole>;
+    locale: Generated<'en' | 'es'>;
+    email_verified_at: NullableTimestamp;
+    telegram_id: number | null;
+    telegram_username: string | null;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  sessions: {
+    id: string;
+    app_id: string;
+    user_id: string;
+    csrf_token: string;
+    ip: string | null;
+    user_agent: string | null;
+    created_at: Timestamp;
+    last_seen_at: Timestamp;
+    expires_at: Timestamp;
+  };
+  one_time_tokens: {
+    token_hash: string;
+    app_id: string;
+    user_id: string;
+    purpose: 'verify_email' | 'reset_password';
+    created_at: Timestamp;
+    expires_at: Timestamp;
+    used_at: NullableTimestamp;
+  };
+  creator_applications: {
+    id: string;
+    app_id: string;
+    user_id: string;
+    note: string;
+    status: Generated<'pending' | 'approved' | 'rejected'>;
+    reason: string | null;
+    decided_by: string | null;
+    decided_at: NullableTimestamp;
+    created_at: Timestamp;
+  };
+  app_members: { app_id: string; user_id: string; role: TeamRole; created_at: Timestamp };
+  app_invitations: {
+    id: string;
+    app_id: string;
+    email: string;
+    role: Exclude<TeamRole, 'owner'>;
+    token_hash: string;
+    invited_by: string;
+    created_at: Timestamp;
+    expires_at: Timestamp;
+    accepted_at: NullableTimestamp;
+    accepted_by: string | null;
+    revoked_at: NullableTimestamp;
+  };
+  api_keys: {
+    id: string;
+    app_id: string;
+    name: string;
+    secret_hash: string;
+    scopes: Json<string[]>;
+    created_by: string | null;
+    created_at: Timestamp;
+    last_used_at: NullableTimestamp;
+    revoked_at: NullableTimestamp;
+  };
+  signing_keys: {
+    kid: string;
+    alg: string;
+    public_jwk: Json<Record<string, unknown>>;
+    private_jwk: Json<Record<string, unknown>>;
+    created_at: Timestamp;
+    retired_at: NullableTimestamp;
+  };
+  audit_log: {
+    id: string;
+    app_id: string;
+    actor_id: string | null;
+    actor_type: 'user' | 'api_key' | 'system';
+    action: string;
+    target_type: string | null;
+    target_id: string | null;
+    ip: string | null;
+    data: Json<Record<string, unknown>>;
+    created_at: Timestamp;
+  };
+  jobs: {
+    id: string;
+    app_id: string;
+    kind: string;
+    payload: Json<Record<string, unknown>>;
+    status: Generated<'queued' | 'running' | 'done' | 'dead'>;
+    attempts: Generated<number>;
+    max_attempts: number;
+    run_at: Timestamp;
+    locked_at: NullableTimestamp;
+    locked_by: string | null;
+    last_error: string | null;
+    idempotency_key: string | null;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  mail_outbox: {
+    id: string;
+    app_id: string;
+    to_address: string;
+    subject: string;
+    text_body: string;
+    transport: 'dev' | 'smtp';
+    created_at: Timestamp;
+    sent_at: NullableTimestamp;
+  };
+  webhook_endpoints: {
+    id: string;
+    app_id: string;
+    url: string;
+    description: Generated<string>;
+    events: Json<string[]>;
+    secret: string;
+    enabled: Generated<boolean>;
+    disabled_reason: string | null;
+    consecutive_failures: Generated<number>;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+    deleted_at: NullableTimestamp;
+  };
+  webhook_deliveries: {
+    id: string;
+    app_id: string;
+    endpoint_id: string;
+    message_id: string;
+    event_type: string;
+    payload: Json<Record<string, unknown>>;
+    status: Generated<'pending' | 'succeeded' | 'failed'>;
+    attempts: Generated<number>;
+    last_status_code: number | null;
+    last_error: string | null;
+    last_attempt_at: NullableTimestamp;
+    next_attempt_at: NullableTimestamp;
+    created_at: Timestamp;
+  };
+  settings: { app_id: string; key: string; value: Json<unknown>; updated_at: Timestamp };
+  // Coins ledger (002_wallet.sql): balances and amounts are whole coins.
+  ledger_accounts: {
+    id: string;
+    app_id: string;
+    kind: 'member_wallet' | 'creator_earnings' | 'platform_revenue' | 'provider_clearing' | 'payouts';
+    owner_id: string | null;
+    currency: Generated<string>;
+    shard: Generated<number>;
+    balance: Generated<number>;
+    allow_negative: Generated<boolean>;
+    created_at: Timestamp;
+  };
+  ledger_transactions: {
+    id: string;
+    app_id: string;
+    kind: string;
+    idempotency_key: string;
+    fingerprint: string;
+    metadata: Json<Record<string, unknown>>;
+    created_at: Timestamp;
+  };
+  ledger_entries: {
+    id: string;
+    transaction_id: string;
+    account_id: string;
+    amount: number;
+    created_at: Timestamp;
+  };
+  // Live streams (004_streams.sql).
+  streams: {
+    id: string;
+    app_id: string;
+    owner_id: string | null;
+    title: string;
+    category: Generated<string>;
+    visibility: Generated<'public' | 'followers' | 'subscribers' | 'ticketed'>;
+    key_hash: string;
+    status: Generated<'idle' | 'live' | 'reconnecting' | 'ended'>;
+    reconnect_window_s: Generated<number>;
+    record: Generated<boolean>;
+    latency_mode: Generated<'standard' | 'low'>;
+    profile: Generated<string>;
+    current_session_id: string | null;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+    deleted_at: NullableTimestamp;
+  };
+  stream_sessions: {
+    id: string;
+    app_id: string;
+    stream_id: string;
+    source_width: number | null;
+    source_height: number | null;
+    source_fps: number | null;
+    rungs: Json<number[]>;
+    reconnects: Generated<number>;
+    node_id: string | null;
+    heartbeat_at: NullableTimestamp;
+    started_at: Timestamp;
+    ended_at: NullableTimestamp;
+    end_reason: string | null;
+  };
+  // Chat (003_chat.sql).
+  chat_messages: {
+    id: string;
+    app_id: string;
+    channel: string;
+    author_id: string;
+    author_name: string;
+    body: string;
+    created_at: Timestamp;
+    deleted_at: NullableTimestamp;
+    deleted_by: string | null;
+  };
+  chat_bans: {
+    app_id: string;
+    channel: string;
+    user_id: string;
+    kind: Generated<'ban' | 'timeout'>;
+    reason: Generated<string>;
+    banned_by: string | null;
+    created_at: Timestamp;
+    expires_at: NullableTimestamp;
+  };
+  chat_channels: { app_id: string; channel: string; slow_mode_s: Generated<number>; updated_at: Timestamp };
+}
+
+export type UserRole = 'member' | 'creator' | 'moderator' | 'admin';
+export type TeamRole = 'owner' | 'admin' | 'editor' | 'viewer';
+
+/** The query builder over our schema; the same type on PGlite and PostgreSQL. */
+export type Db = Kysely<Database>;
+/** A Kysely transaction over our schema. */
+export type Tx = Transaction<Database>;
+/** Either a database handle or an open transaction: stores accept both so callers can compose. */
+export type Executor = Db | Tx;
+
+export type Row<T extends keyof Database> = Selectable<Database[T]>;
+export type NewRow<T extends keyof Database> = Insertable<Database[T]>;
+
+/** The first-party app: the PNPtv site itself. */
+export const SITE_APP_ID = 'app_site';

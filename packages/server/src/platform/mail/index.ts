@@ -1,0 +1,3 @@
+export type { Mail, MailTransport } from './mail.port.ts';
+export { MAIL_JOB, MailService } from './mail.service.ts';
+export { DevMailTransport, SmtpMailTransport } from './mail.smtp.ts';

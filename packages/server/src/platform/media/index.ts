@@ -1,0 +1,25 @@
+/** Media tools: ffmpeg/ffprobe location, pure argument builders, probing, process supervision, storage. */
+export {
+  buildHlsLadderArgs,
+  buildInfoArgs,
+  buildProbeArgs,
+  gopFrames,
+  type HlsLadderSpec,
+  type LadderRung,
+  MASTER_PLAYLIST,
+  THUMBNAIL_FILE,
+  VARIANT_PLAYLIST,
+} from './hls-args.ts';
+export { bundledPath, findOnPath, locateMediaTool, type MediaTool } from './media.locator.ts';
+export {
+  type ProbeResult,
+  type ProbeTools,
+  parseFfmpegInfo,
+  parseFrameRate,
+  parseProbe,
+  probe,
+} from './probe.ts';
+export { type ChildSpec, ProcessSupervisor, type SupervisorOptions } from './process.supervisor.ts';
+export { type FfmpegProgress, parseProgress, transcodeLagS } from './progress.ts';
+export { LocalMediaStorage } from './storage.local.ts';
+export { isSafeKey, type MediaStorage, type StoredObject } from './storage.port.ts';

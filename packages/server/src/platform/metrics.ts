@@ -1,0 +1,44 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The process's Prometheus registry and the metrics the platform itself records. */
+export interface Metrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  jobsProcessed: Counter<'kind' | 'outcome'>;
+  jobsQueued: Gauge<'status'>;
+  webhookDeliveries: Counter<'outcome'>;
+}
+
+/** Creates a fresh registry (one per app instance, so tests never share global state). */
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'pnptv_' });
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'pnptv_http_request_duration_seconds',
+      help: 'HTTP request duration in seconds, by route pattern',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    jobsProcessed: new Counter({
+      name: 'pnptv_jobs_processed_total',
+      help: 'Jobs run by this worker, by kind and outcome (done, retry, dead)',
+      labelNames: ['kind', 'outcome'],
+      registers: [registry],
+    }),
+    jobsQueued: new Gauge({
+      name: 'pnptv_jobs',
+      help: 'Jobs in the outbox by status, sampled when /metrics is scraped',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    webhookDeliveries: new Counter({
+      name: 'pnptv_webhook_delivery_attempts_total',
+      help: 'Webhook delivery attempts by outcome (succeeded, failed)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,44 @@
+/** Live streams: the streams API, RTMP ingest, transcoding supervision and HLS delivery. */
+
+export { hlsRoutes, PLAYLIST_CACHE, SEGMENT_CACHE } from './hls.routes.ts';
+export { NmsIngestServer } from './ingest.nms.ts';
+export type { IngestServer, PublisherConnection, PublisherMetadata } from './ingest.port.ts';
+export { type EndReason, INGEST_APP, LiveIngest, type LiveIngestDeps } from './ingest.service.ts';
+export { streamErrors } from './streams.errors.ts';
+export { streamRoutes } from './streams.routes.ts';
+export * from './streams.rules.ts';
+export { type StreamView, toStream } from './streams.schemas.ts';
+export {
+  type IngestInfo,
+  type NewStreamInput,
+  STREAM_CONTROL_TOPIC,
+  type StreamControlMessage,
+  StreamService,
+  type StreamUpdateInput,
+} from './streams.service.ts';
+export { type SessionRow, type StreamRow, StreamStore } from './streams.store.ts';
+export { LiveTranscoder, livePrefix } from './transcoder.ts';
+
+import { join } from 'node:path';
+import { capLogger } from '../platform/log.ts';
+import { LocalMediaStorage, locateMediaTool, type MediaStorage } from '../platform/media/index.ts';
+import type { Platform } from '../platform/platform.ts';
+import { NmsIngestServer } from './ingest.nms.ts';
+import { LiveIngest } from './ingest.service.ts';
+import { StreamStore } from './streams.store.ts';
+
+/** The media storage chosen by configuration: local disk under `<DATA_DIR>/media`. */
+export function createMediaStorage(platform: Platform): MediaStorage {
+  return new LocalMediaStorage(join(platform.config.dataDir, 'media'));
+}
+
+/** The ingest role's service on node-media-server, with ffmpeg located from the configuration. Call `start(port)`. */
+export function createIngest(platform: Platform, storage: MediaStorage): LiveIngest {
+  return new LiveIngest({
+    platform,
+    store: new StreamStore(),
+    server: new NmsIngestServer(capLogger(platform.log, 'streams').child({ part: 'rtmp' })),
+    storage,
+    ffmpegPath: locateMediaTool('ffmpeg', platform.config.ffmpegPath),
+  });
+}

@@ -1,0 +1,146 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import {
+  buildHlsLadderArgs,
+  ProcessSupervisor,
+  parseProgress,
+  transcodeLagS,
+} from '../platform/media/index.ts';
+import type { LatencyMode, Rung } from './streams.rules.ts';
+import { segmentSeconds } from './streams.rules.ts';
+
+/** Bytes of FLV allowed to queue on a transcoder's stdin before it is judged stuck and restarted. */
+export const MAX_STDIN_BACKLOG_BYTES = 16 * 1024 * 1024;
+/** Segments kept in a live playlist (a recording keeps every segment). */
+export const LIVE_PLAYLIST_SEGMENTS = 6;
+/** x264 preset of live ladders: measured here at ≈0.65 core for 720/480/360. */
+export const LIVE_PRESET = 'superfast';
+
+/** Storage prefix of a stream's live HLS output. */
+export function livePrefix(streamId: string): string {
+  return `live/${streamId}`;
+}
+
+/** What one live transcode is made of. */
+export interface TranscodeJob {
+  streamId: string;
+  /** Unique per session (segment names must never repeat across sessions). */
+  segmentTag: string;
+  rungs: Rung[];
+  fps: number;
+  hasAudio: boolean;
+  latencyMode: LatencyMode;
+  record: boolean;
+  /** Feeds the published FLV to `sink`; returns the unsubscribe function. */
+  subscribe: (sink: (chunk: Buffer) => void) => () => void;
+}
+
+/**
+ * One supervised ffmpeg turning a live FLV feed (on its stdin) into the HLS ladder in storage.
+ * The feed is piped rather than pulled back over RTMP: no loopback connection to authorise, no
+ * RTMP playback to expose, and ffmpeg sees end-of-file and exits if this process dies.
+ */
+export class LiveTranscoder {
+  readonly #supervisor: ProcessSupervisor;
+  readonly #outputDir: string;
+  #first: { wallS: number; outS: number } | null = null;
+  #health: { speed: number | null; lagS: number } | null = null;
+  /** Called on every progress report. */
+  onHealth: ((health: { speed: number | null; lagS: number }) => void) | null = null;
+
+  constructor(
+    deps: { ffmpegPath: string; log: Logger },
+    private readonly job: TranscodeJob,
+    outputDir: string,
+    onGiveUp: () => void,
+  ) {
+    this.#outputDir = outputDir;
+    const args = (run: number) =>
+      buildHlsLadderArgs({
+        input: 'pipe:0',
+        inputFormat: 'flv',
+        outputDir,
+        rungs: job.rungs,
+        fps: job.fps,
+        segmentSeconds: segmentSeconds(job.latencyMode),
+        hasAudio: job.hasAudio,
+        preset: LIVE_PRESET,
+        lowLatency: job.latencyMode === 'low',
+        listSize: job.record ? 0 : LIVE_PLAYLIST_SEGMENTS,
+        thumbnail: { everySeconds: 5, height: 180 },
+        segmentPrefix: `${job.segmentTag}_${run}`,
+        progress: true,
+      });
+    this.#supervisor = new ProcessSupervisor({
+      spec: { command: deps.ffmpegPath, args },
+      log: deps.log,
+      pipeStdout: true,
+      onSpawn: (child) => {
+        this.resetLag();
+        let pending = '';
+        child.stdout?.setEncoding('utf8');
+        child.stdout?.on('data', (chunk: string) => {
+          const { reports, rest } = parseProgress(pending + chunk);
+          pending = rest.length > 4096 ? '' : rest;
+          for (const report of reports) this.#onProgress(report.outTimeS, report.speed);
+        });
+        const stdin = child.stdin;
+        if (!stdin) return;
+        const unsubscribe = job.subscribe((chunk) => {
+          if (!stdin.writable) return;
+          if (stdin.writableLength > MAX_STDIN_BACKLOG_BYTES) {
+            deps.log.warn({ streamId: job.streamId }, 'transcoder is not keeping up; restarting it');
+            child.kill('SIGKILL');
+            return;
+          }
+          stdin.write(chunk);
+        });
+        child.once('close', unsubscribe);
+      },
+      onCrash: ({ willRestart }) => {
+        if (!willRestart) onGiveUp();
+      },
+    });
+  }
+
+  /** Latest encoding speed (1 = real time) and lag behind real time in seconds; null before the first report. */
+  health(): { speed: number | null; lagS: number } | null {
+    return this.#health;
+  }
+
+  /** Starts measuring lag afresh (after a restart, or when a publisher resumes after a gap). */
+  resetLag(): void {
+    this.#first = null;
+  }
+
+  #onProgress(outTimeS: number, speed: number | null): void {
+    const wallS = performance.now() / 1000;
+    if (!this.#first) this.#first = { wallS, outS: outTimeS };
+    const lagS = transcodeLagS(wallS - this.#first.wallS, outTimeS - this.#first.outS);
+    this.#health = { speed, lagS };
+    this.onHealth?.(this.#health);
+  }
+
+  /** The running ffmpeg's pid, or null. */
+  get pid(): number | null {
+    return this.#supervisor.child?.pid ?? null;
+  }
+
+  /** Restarts after crashes so far. */
+  get restarts(): number {
+    return this.#supervisor.restarts;
+  }
+
+  /** Creates the rendition folders and starts ffmpeg. */
+  async start(): Promise<void> {
+    for (let i = 0; i < this.job.rungs.length; i++)
+      await mkdir(join(this.#outputDir, String(i)), { recursive: true });
+    this.#supervisor.start();
+  }
+
+  /** Stops ffmpeg (it flushes the last segment on end of input) and waits for it to exit. */
+  stop(): Promise<void> {
+    return this.#supervisor.stop();
+  }
+}

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+
+/** A PNPtv server started as a separate process, exactly as `npm start` runs it. */
+export interface ServerProcess {
+  url: string;
+  /** The embedded database's data directory (also set when running on PostgreSQL). */
+  dataDir: string;
+  /** The exit code once stopped; null while running. */
+  exitCode(): number | null;
+  database: 'pglite' | 'postgres';
+  /** Everything the process printed so far. */
+  output(): string;
+  /** Sends SIGTERM, waits for exit, and removes the data directory unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+async function createDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `pnptv_e2e_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/**
+ * Starts the server on a free port with a fresh data directory (PGlite) or a fresh
+ * PostgreSQL database, and resolves once it prints its URL.
+ */
+export async function startServer(options: {
+  database: 'pglite' | 'postgres';
+  env?: Record<string, string>;
+}): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pnptv-e2e-'));
+  let drop: (() => Promise<void>) | null = null;
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    JOBS_POLL_MS: '100',
+    WEBHOOKS_ALLOW_PRIVATE: 'true',
+    ...options.env,
+  };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  if (options.database === 'postgres') {
+    const adminUrl = process.env.DATABASE_URL;
+    if (!adminUrl) throw new Error('DATABASE_URL is not set');
+    const db = await createDatabase(adminUrl);
+    env.DATABASE_URL = db.url;
+    drop = db.drop;
+    if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+  }
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'packages/server/src/main.ts', 'start'],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within 90 s:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /PNPtv is running at \S+ {2}\(roles: [^;]+; port (\d+)\)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    exitCode: () => child.exitCode,
+    database: options.database,
+    output: () => output,
+    stop: async (stopOptions = {}) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (!stopOptions.keepData) rmSync(dataDir, { recursive: true, force: true });
+      await drop?.();
+    },
+  };
+}
+
+/** The databases the end-to-end suites run on: PGlite always, PostgreSQL when DATABASE_URL is set. */
+export function e2eDatabases(): ('pglite' | 'postgres')[] {
+  return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}

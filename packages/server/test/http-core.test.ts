@@ -1,0 +1,134 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { createAppDeps } from '../src/composition.ts';
+import { type TestDatabaseFactory, testDatabases } from './databases.ts';
+import { createTestContext, type TestContext } from './harness.ts';
+
+const failing: FastifyPluginAsync = async (app) => {
+  app.get('/__explode', async () => {
+    throw new Error('secret connection string postgres://admin:hunter2@db');
+  });
+};
+
+describe.each(testDatabases().map((f) => [f.name, f] as [string, TestDatabaseFactory]))(
+  'the HTTP core on %s',
+  (_name, factory) => {
+    let ctx: TestContext;
+    beforeAll(async () => {
+      ctx = await createTestContext(factory);
+    });
+    afterAll(() => ctx.close());
+
+    it('answers liveness without touching the database', async () => {
+      const res = await ctx.app.inject('/healthz');
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ status: 'ok' });
+    });
+
+    it('reports readiness of the database, bus and cache', async () => {
+      const res = await ctx.app.inject('/readyz');
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body.status).toBe('ready');
+      expect(Object.keys(body.checks).sort()).toEqual(['bus', 'cache', 'db']);
+    });
+
+    it('exposes Prometheus metrics including request durations by route', async () => {
+      await ctx.app.inject('/api/v1/events');
+      const res = await ctx.app.inject('/metrics');
+      expect(res.headers['content-type']).toMatch(/text\/plain/);
+      expect(res.body).toMatch(
+        /pnptv_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/events",status="200"\} \d+/,
+      );
+      expect(res.body).toMatch(/pnptv_jobs\{status="dead"\} 0/);
+    });
+
+    it('answers unknown API routes with a JSON 404 and a stable code', async () => {
+      const res = await ctx.app.inject('/api/v1/nothing-here');
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('refuses malformed JSON, wrong content types and oversized bodies with stable codes', async () => {
+      const url = '/api/v1/admin/jobs/job_abc/retry';
+      const bad = await ctx.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: '{"a":',
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().code).toBe('VALIDATION_FAILED');
+      const media = await ctx.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'text/xml' },
+        payload: '<a/>',
+      });
+      expect(media.statusCode).toBe(415);
+      expect(media.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      const big = await ctx.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ x: 'a'.repeat(2_000_000) }),
+      });
+      expect(big.statusCode).toBe(413);
+      expect(big.json().code).toBe('BODY_TOO_LARGE');
+    });
+
+    it('lists each invalid query field', async () => {
+      const res = await ctx.app.inject('/api/v1/admin/jobs?limit=5000&colour=red');
+      expect(res.statusCode).toBe(400);
+      const body = res.json();
+      expect(body.code).toBe('VALIDATION_FAILED');
+      expect(body.details.map((d: { path: string }) => d.path)).toEqual(
+        expect.arrayContaining(['querystring.limit', 'querystring.colour']),
+      );
+    });
+
+    it('refuses anonymous admin reads and forged bearer tokens', async () => {
+      const anonymous = await ctx.app.inject('/api/v1/admin/jobs');
+      expect(anonymous.statusCode).toBe(401);
+      expect(anonymous.json().code).toBe('AUTH_REQUIRED');
+      const forged = await ctx.app.inject({
+        url: '/api/v1/admin/jobs',
+        headers: { authorization: 'Bearer sk_fake_notakey' },
+      });
+      expect(forged.statusCode).toBe(401);
+      expect(forged.json().code).toBe('AUTH_INVALID_TOKEN');
+    });
+
+    it('refuses cross-site mutations before anything else runs', async () => {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/jobs/job_abc/retry',
+        headers: { origin: 'https://evil.example', host: 'localhost:8080' },
+      });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().code).toBe('AUTH_CSRF');
+    });
+
+    it('serves an OpenAPI 3.1 document of the versioned API', async () => {
+      const res = await ctx.app.inject('/api/openapi.json');
+      expect(res.statusCode).toBe(200);
+      const doc = res.json();
+      expect(doc.openapi).toBe('3.1.0');
+      expect(Object.keys(doc.paths)).toContain('/api/v1/events');
+      expect(doc.paths['/api/v1/admin/jobs'].get.responses).toHaveProperty('401');
+    });
+
+    it('hides internals in 5xx bodies', async () => {
+      const app = await buildApp({ ...createAppDeps(ctx.platform, ctx.services), apiRoutes: [failing] });
+      try {
+        const res = await app.inject('/api/v1/__explode');
+        expect(res.statusCode).toBe(500);
+        expect(res.json()).toEqual({ code: 'INTERNAL', message: 'Internal Server Error' });
+        expect(res.body).not.toMatch(/hunter2/);
+      } finally {
+        await app.close();
+      }
+    });
+  },
+);
