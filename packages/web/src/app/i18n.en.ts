@@ -1,4 +1,4 @@
-/** English messages: the reference dictionary every other language must match key for key. */
+/** English messages of the app shell and the first features; features add their own (see i18n.ts). */
 export const en = {
   'common.loading': 'Loading…',
   'common.loadMore': 'Load more',
@@ -323,3 +323,6 @@ export const en = {
   'admin.audit.ip': 'IP',
   'admin.audit.empty': 'Nothing recorded yet.',
 };
+
+/** The shape every translation of the messages above must have. */
+export type CoreDictionary = Record<keyof typeof en, string>;

@@ -1,7 +1,7 @@
-import type { Dictionary } from './i18n.ts';
+import type { CoreDictionary } from './i18n.en.ts';
 
-/** Spanish messages; typed as a full Dictionary so a missing or extra key fails the type check. */
-export const es: Dictionary = {
+/** Spanish messages of the app shell; typed so a missing or extra key fails the type check. */
+export const es: CoreDictionary = {
   'common.loading': 'Cargando…',
   'common.loadMore': 'Cargar más',
   'common.cancel': 'Cancelar',

@@ -1,8 +1,14 @@
-import { en } from './i18n.en.ts';
-import { es } from './i18n.es.ts';
+import { chatMessages } from '../features/chat/chat.i18n.ts';
+import { liveMessages } from '../features/live/live.i18n.ts';
+import { moneyMessages } from '../features/money/money.i18n.ts';
+import { en as coreEn } from './i18n.en.ts';
+import { es as coreEs } from './i18n.es.ts';
 import type { Locale } from './types.ts';
 
-/** Every translatable message; `en` is the reference dictionary. */
+/** English, the reference dictionary: the app shell's messages and each feature's. */
+const en = { ...coreEn, ...liveMessages.en, ...chatMessages.en, ...moneyMessages.en };
+
+/** Every translatable message. */
 export type MessageKey = keyof typeof en;
 
 /** A complete translation: a missing or extra key is a type error. */
@@ -15,7 +21,10 @@ export type MessageParams = Record<string, string | number>;
 export const LOCALES: readonly Locale[] = ['en', 'es'];
 
 /** Dictionaries by locale. */
-export const DICTIONARIES: Record<Locale, Dictionary> = { en, es };
+export const DICTIONARIES: Record<Locale, Dictionary> = {
+  en,
+  es: { ...coreEs, ...liveMessages.es, ...chatMessages.es, ...moneyMessages.es },
+};
 
 /** Native names shown in the language switcher (not translated on purpose). */
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', es: 'Español' };

@@ -1,0 +1,7 @@
+/** Messages of streaming: studio, watch, discover and recordings. */
+const en = {} as const;
+
+/** Translations of every message above; a missing or extra key fails the type check. */
+const es: Record<keyof typeof en, string> = {};
+
+export const liveMessages = { en, es };
