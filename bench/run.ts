@@ -4,6 +4,7 @@
  */
 const benches: Record<string, () => Promise<unknown>> = {
   http: () => import('./http/http.bench.ts').then((m) => m.main()),
+  media: () => import('./media/media.bench.ts').then((m) => m.main()),
   realtime: () => import('./realtime/realtime.bench.ts').then((m) => m.main()),
   wallet: () => import('./wallet/wallet.bench.ts').then((m) => m.main()),
 };
