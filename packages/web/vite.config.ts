@@ -14,6 +14,7 @@ export default defineConfig({
       '/api': { target: API_TARGET, changeOrigin: false },
       '/healthz': { target: API_TARGET, changeOrigin: false },
       '/auth': { target: API_TARGET, changeOrigin: false },
+      '/hls': { target: API_TARGET, changeOrigin: false },
     },
   },
 });

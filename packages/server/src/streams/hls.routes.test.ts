@@ -99,7 +99,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('HLS delivery on
     );
   });
 
-  it('refuses streams that are not public until playback tokens exist', async () => {
+  it('refuses streams that are not public without a playback token', async () => {
     for (const visibility of ['followers', 'subscribers', 'ticketed']) {
       const stream = await createStream({ title: visibility, visibility });
       await seed(stream.id);

@@ -1,9 +1,26 @@
-/** Live streams: the streams API, RTMP ingest, transcoding supervision and HLS delivery. */
+/** Live streams: the streams API, RTMP ingest, transcoding supervision, secure HLS delivery, viewer analytics, recordings and the site's live pages. */
 
-export { hlsRoutes, PLAYLIST_CACHE, SEGMENT_CACHE } from './hls.routes.ts';
+export { hlsRoutes, PLAYLIST_CACHE, PRIVATE_CACHE, SEGMENT_CACHE } from './hls.routes.ts';
 export { NmsIngestServer } from './ingest.nms.ts';
 export type { IngestServer, PublisherConnection, PublisherMetadata } from './ingest.port.ts';
 export { type EndReason, INGEST_APP, LiveIngest, type LiveIngestDeps } from './ingest.service.ts';
+export {
+  type LiveRoutesDeps,
+  liveRoutes,
+  PublicStream,
+  StreamHealth,
+  tokenisedMasterUrl,
+} from './live.routes.ts';
+export * from './playback.rules.ts';
+export {
+  PLAYBACK_SECRET_SETTING,
+  type PlaybackGrant,
+  PlaybackService,
+  type Watchable,
+} from './playback.service.ts';
+export { Profile, profileRoutes } from './profiles.routes.ts';
+export { ProfileService, type ProfileView, profileExists, resolveLadder } from './profiles.service.ts';
+export { type ProfileRow, ProfileStore } from './profiles.store.ts';
 export { streamErrors } from './streams.errors.ts';
 export { streamRoutes } from './streams.routes.ts';
 export * from './streams.rules.ts';
@@ -17,7 +34,21 @@ export {
   type StreamUpdateInput,
 } from './streams.service.ts';
 export { type SessionRow, type StreamRow, StreamStore } from './streams.store.ts';
-export { LiveTranscoder, livePrefix } from './transcoder.ts';
+export { LiveTranscoder, livePrefix, vodPrefix } from './transcoder.ts';
+export * from './viewers.rules.ts';
+export { type ViewerSnapshot, ViewerStats } from './viewers.service.ts';
+export { ViewerStatsStore } from './viewers.store.ts';
+export { Vod, vodRoutes } from './vods.routes.ts';
+export {
+  DEFAULT_VOD_RETENTION_DAYS,
+  type FinishedSession,
+  toVod,
+  VOD_RETENTION_SETTING,
+  VOD_SWEEP_JOB,
+  VodService,
+  type VodView,
+} from './vods.service.ts';
+export { type VodRow, VodStore } from './vods.store.ts';
 
 import { join } from 'node:path';
 import { capLogger } from '../platform/log.ts';

@@ -3,7 +3,7 @@ import type { Db } from '../platform/db/schema.ts';
 import type { SessionRow, StreamStore } from './streams.store.ts';
 
 /** Events the ingest role publishes. */
-export type IngestEvent = 'stream.live' | 'stream.offline' | 'health.quality.drop';
+export type IngestEvent = 'stream.live' | 'stream.offline' | 'health.quality.drop' | 'recording.started';
 
 /** Publishes a catalogue event on the bus as `{ type, appId, data, id }`, stamping `data.at`. */
 export async function publishIngestEvent(

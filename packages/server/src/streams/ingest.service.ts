@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { newId } from '../platform/ids.ts';
 import { capLogger } from '../platform/log.ts';
@@ -6,17 +9,22 @@ import type { Platform } from '../platform/platform.ts';
 import { heartbeatAndSweep, type IngestEvent, publishIngestEvent } from './ingest.heartbeat.ts';
 import { IngestMetrics } from './ingest.metrics.ts';
 import type { IngestServer, PublisherConnection, PublisherMetadata } from './ingest.port.ts';
+import { resolveLadder } from './profiles.service.ts';
+import { ProfileStore } from './profiles.store.ts';
 import {
   hashStreamKey,
-  type ProfileName,
+  INGEST_HEALTH_TTL_MS,
+  type IngestHealth,
+  ingestHealthKey,
   qualityDrop,
   STREAM_KEY_PATTERN,
   selectRungs,
-  TRANSCODING_PROFILES,
 } from './streams.rules.ts';
 import { STREAM_CONTROL_TOPIC, type StreamControlMessage } from './streams.service.ts';
 import type { StreamRow, StreamStore } from './streams.store.ts';
 import { LiveTranscoder, livePrefix } from './transcoder.ts';
+import { VodService } from './vods.service.ts';
+import { VodStore } from './vods.store.ts';
 
 /** RTMP application publishers must use: `rtmp://host:port/live`. */
 export const INGEST_APP = 'live';
@@ -53,7 +61,19 @@ interface LiveSession {
   ending: boolean;
   /** Inside a degraded-transcode episode (health.quality.drop already emitted). */
   qualityDropped: boolean;
+  /** The session is recorded: its HLS becomes a VOD when it ends. */
+  record: boolean;
+  rungs: number[];
+  fps: number;
+  /** FLV bytes received from publishers, and when the ingest health was last published. */
+  ingestBytes: number;
+  lastHealth: { atMs: number; bytes: number } | null;
+  /** Private folder holding the session's AES-128 key files (outside media storage); null for clear segments. */
+  keyDir: string | null;
 }
+
+/** How often a live session's ingest health is published for the studio, ms. */
+export const INGEST_HEALTH_EVERY_MS = 2_000;
 
 /** What the ingest role is built from. */
 export interface LiveIngestDeps {
@@ -79,6 +99,8 @@ export interface LiveIngestDeps {
 export class LiveIngest {
   readonly #log: Logger;
   readonly #metrics: IngestMetrics;
+  readonly #vods: VodService;
+  readonly #profiles = new ProfileStore();
   /** Live sessions by stream id. */
   readonly #sessions = new Map<string, LiveSession>();
   /** Stream ids whose publish is being accepted right now (claimed synchronously, so two racing publishes cannot both win). */
@@ -92,6 +114,7 @@ export class LiveIngest {
     // 'streams' is not yet in platform/log.ts's LogCategory union; tagged the same way capLogger does.
     this.#log = capLogger(deps.platform.log, 'streams').child({ part: 'ingest' });
     this.#metrics = new IngestMetrics(deps.platform.metrics.registry);
+    this.#vods = new VodService({ platform: deps.platform, storage: deps.storage, store: new VodStore() });
   }
 
   /** The bound RTMP port (after start). */
@@ -201,8 +224,8 @@ export class LiveIngest {
     const metadata = await this.#waitForMetadata(connection);
     if (connection.closed()) return;
     if (!metadata?.hasVideo || metadata.height <= 0) return this.#refuse(connection, 'no_video', stream.id);
-    const profile = TRANSCODING_PROFILES[stream.profile as ProfileName] ?? TRANSCODING_PROFILES.standard;
-    const rungs = selectRungs(profile.rungs, metadata.height);
+    const ladder = await resolveLadder(platform.db, this.#profiles, stream.app_id, stream.profile);
+    const rungs = selectRungs(ladder, metadata.height);
     const fps = metadata.fps > 0 ? metadata.fps : DEFAULT_FPS;
     const now = new Date(platform.clock.now());
     const sessionId = newId('ses', now.getTime());
@@ -229,12 +252,19 @@ export class LiveIngest {
       reconnectWindowS: stream.reconnect_window_s,
       ending: false,
       qualityDropped: false,
+      record: stream.record,
+      rungs: rungs.map((r) => r.height),
+      fps,
+      ingestBytes: 0,
+      lastHealth: null,
+      keyDir: null,
     };
     this.#sessions.set(stream.id, session);
     this.#attach(session, connection);
 
     await storage.removePrefix(livePrefix(stream.id));
     const outputDir = await storage.workDir(livePrefix(stream.id));
+    const keyInfoFile = stream.encrypt ? await this.#prepareKey(session) : null;
     session.transcoder = new LiveTranscoder(
       { ffmpegPath: this.deps.ffmpegPath, log: this.#log.child({ streamId: stream.id }) },
       {
@@ -245,7 +275,12 @@ export class LiveIngest {
         hasAudio: metadata.hasAudio,
         latencyMode: stream.latency_mode,
         record: stream.record,
-        subscribe: (sink) => connection.subscribe(sink),
+        keyInfoFile,
+        subscribe: (sink) =>
+          connection.subscribe((chunk) => {
+            session.ingestBytes += chunk.length;
+            sink(chunk);
+          }),
       },
       outputDir,
       () => void this.#end(session, 'transcoder_failed'),
@@ -261,6 +296,27 @@ export class LiveIngest {
       rungs: rungs.map((r) => r.height),
       source: { width: metadata.width, height: metadata.height, fps },
     });
+    if (stream.record) await this.#event('recording.started', session, {});
+  }
+
+  /**
+   * Creates the session's AES-128 key: kept on the session row (served to token holders) and
+   * written, with ffmpeg's key info file, to a private folder outside media storage. Returns
+   * the key info file. The key URI in playlists is `../key/<sessionId>.key`, relative to each
+   * rendition's playlist.
+   */
+  async #prepareKey(session: LiveSession): Promise<string> {
+    const { platform, store } = this.deps;
+    const key = randomBytes(16);
+    await store.setSessionKey(platform.db, session.sessionId, key.toString('hex'));
+    const dir = join(platform.config.dataDir, 'private', 'keys', session.sessionId);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const keyFile = join(dir, 'segment.key');
+    const infoFile = join(dir, 'key.info');
+    await writeFile(keyFile, key, { mode: 0o600 });
+    await writeFile(infoFile, `../key/${session.sessionId}.key\n${keyFile}\n`, { mode: 0o600 });
+    session.keyDir = dir;
+    return infoFile;
   }
 
   #attach(session: LiveSession, connection: PublisherConnection): void {
@@ -313,16 +369,61 @@ export class LiveIngest {
     try {
       await store.endSession(platform.db, session.sessionId, reason, now);
       await store.setStatus(platform.db, session.streamId, 'ended', null, now);
+      await platform.cache.delete(ingestHealthKey(session.streamId));
       await this.#event('stream.offline', session, { reason });
     } catch (error) {
       this.#log.error({ err: error, streamId: session.streamId }, 'recording the end of a session failed');
     }
+    if (session.keyDir) await rm(session.keyDir, { recursive: true, force: true }).catch(() => {});
+    if (session.record && reason !== 'deleted') await this.#keepRecording(session);
     this.#log.info({ streamId: session.streamId, sessionId: session.sessionId, reason }, 'stream ended');
+  }
+
+  /** Turns the ended session's output into a VOD (recording.ready); failures are logged, never thrown. */
+  async #keepRecording(session: LiveSession): Promise<void> {
+    const { platform, store } = this.deps;
+    try {
+      const stream = await store.findById(platform.db, session.streamId);
+      if (!stream) return;
+      const vod = await this.#vods.finish({
+        appId: session.appId,
+        streamId: session.streamId,
+        sessionId: session.sessionId,
+        ownerId: stream.owner_id,
+        title: stream.title,
+        visibility: stream.visibility,
+        rungs: session.rungs,
+        encrypted: session.keyDir !== null,
+      });
+      if (vod) this.#log.info({ streamId: session.streamId, vodId: vod.id }, 'recording kept');
+      else this.#log.warn({ streamId: session.streamId }, 'recording had no media to keep');
+    } catch (error) {
+      this.#log.error({ err: error, streamId: session.streamId }, 'keeping the recording failed');
+    }
+  }
+
+  /** Publishes ingest bitrate, fps, speed and lag for the studio (shared cache, every few seconds). */
+  #publishHealth(session: LiveSession, health: { speed: number | null; lagS: number }): void {
+    const nowMs = Date.now();
+    const last = session.lastHealth;
+    if (last && nowMs - last.atMs < INGEST_HEALTH_EVERY_MS) return;
+    session.lastHealth = { atMs: nowMs, bytes: session.ingestBytes };
+    if (!last) return;
+    const reading: IngestHealth = {
+      bitrateKbps: Math.round(((session.ingestBytes - last.bytes) * 8) / (nowMs - last.atMs)),
+      fps: session.fps,
+      speed: health.speed,
+      lagS: health.lagS,
+    };
+    this.deps.platform.cache
+      .set(ingestHealthKey(session.streamId), JSON.stringify(reading), INGEST_HEALTH_TTL_MS)
+      .catch((error: unknown) => this.#log.warn({ err: error }, 'publishing ingest health failed'));
   }
 
   /** Records transcoder speed and lag; emits health.quality.drop once per degraded episode while a publisher is connected. */
   #onHealth(session: LiveSession, health: { speed: number | null; lagS: number }): void {
     this.#metrics.set(session.streamId, health);
+    if (session.connectionId !== null && !session.ending) this.#publishHealth(session, health);
     if (session.connectionId === null || session.ending) return;
     const { dropped, started } = qualityDrop(session.qualityDropped, health.lagS);
     session.qualityDropped = dropped;
@@ -353,7 +454,11 @@ export class LiveIngest {
     }
   }
 
-  #event(type: 'stream.live' | 'stream.offline', session: LiveSession, data: Record<string, unknown>) {
+  #event(
+    type: 'stream.live' | 'stream.offline' | 'recording.started',
+    session: LiveSession,
+    data: Record<string, unknown>,
+  ) {
     return this.#publishEvent(type, session.appId, {
       streamId: session.streamId,
       sessionId: session.sessionId,

@@ -226,7 +226,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('stream routes o
         { title: 'x', category: 'c'.repeat(65) },
         { title: 'x', visibility: 'secret' },
         { title: 'x', latencyMode: 'ultra' },
-        { title: 'x', transcodingProfile: '4k' },
+        { title: 'x', transcodingProfile: 'Not A Name!' },
         { title: 'x', reconnectWindowS: 601 },
         { title: 'x', reconnectWindowS: -1 },
         { title: 'x', reconnectWindowS: '30' },
@@ -240,6 +240,17 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('stream routes o
           'VALIDATION_FAILED',
         );
       }
+      await refused(
+        () =>
+          ctx.app.inject({
+            method: 'POST',
+            url: base(),
+            headers: authHeaders(owner),
+            payload: { title: 'x', transcodingProfile: '4k' },
+          }),
+        400,
+        'STREAMS_PROFILE_UNKNOWN',
+      );
     });
 
     it('refuses bad updates and a body on rotate-key', async () => {

@@ -79,6 +79,7 @@ describe('latency, access and URLs', () => {
 
   it('builds the OBS server URL from the site host and the RTMP port', () => {
     expect(rtmpUrlFor('https://tv.example.com', 1935)).toBe('rtmp://tv.example.com:1935/live');
+    expect(rtmpUrlFor('http://localhost:8080', 1935)).toBe('rtmp://127.0.0.1:1935/live');
     expect(playbackUrlFor('https://tv.example.com', 'str_1')).toBe(
       'https://tv.example.com/hls/str_1/master.m3u8',
     );

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 /** Status of a stream: waiting for a publisher, receiving media, waiting for a dropped publisher, or over. */
 export type StreamStatus = 'idle' | 'live' | 'reconnecting' | 'ended';
-/** Who may watch a stream. Only `public` is open today; the others are checked by `canWatch`. */
+/** Who may watch a stream: see `watchAccess`; HLS requests of non-public streams need a playback token (`canWatch`). */
 export type Visibility = 'public' | 'followers' | 'subscribers' | 'ticketed';
 /** `low` cuts 1 s segments (≈3 s glass to glass); `standard` cuts 2 s segments. */
 export type LatencyMode = 'standard' | 'low';
@@ -121,9 +121,14 @@ export function canWatch(visibility: Visibility, viewer: ViewerFacts): boolean {
   return viewer.hasPlaybackToken || viewer.isTeamMember;
 }
 
-/** The RTMP URL a publisher connects to (OBS "Server"), from the site URL's host and the RTMP port. */
+/**
+ * The RTMP URL a publisher connects to (OBS "Server"), from the site URL's host and the RTMP port.
+ * `localhost` becomes 127.0.0.1: many RTMP clients (ffmpeg among them) try only the first address
+ * a name resolves to, which is often ::1, while the ingest may listen on IPv4 only.
+ */
 export function rtmpUrlFor(publicUrl: string, rtmpPort: number): string {
-  const host = new URL(publicUrl).hostname;
+  const name = new URL(publicUrl).hostname;
+  const host = name === 'localhost' ? '127.0.0.1' : name;
   return `rtmp://${host}:${rtmpPort}/live`;
 }
 
@@ -144,4 +149,98 @@ export function qualityDrop(wasDropped: boolean, lagS: number): { dropped: boole
   if (wasDropped) return { dropped: lagS >= QUALITY_DROP_LAG_S / 2, started: false };
   const dropped = lagS >= QUALITY_DROP_LAG_S;
   return { dropped, started: dropped };
+}
+
+/** Why a viewer may not watch a stream, as the watch page shows it. */
+export type WatchDenial = 'TICKET_REQUIRED' | 'SUBSCRIBERS_ONLY' | 'FOLLOWERS_ONLY' | 'LOGIN_REQUIRED';
+
+/** What is known about a viewer and a stream when deciding access; entitlements are asked only when needed. */
+export interface WatchFacts {
+  visibility: Visibility;
+  /** The signed-in viewer, or null for an anonymous one. */
+  viewerId: string | null;
+  /** The viewer owns the stream. */
+  isOwner: boolean;
+  /** The viewer is an instance admin. */
+  isAdmin: boolean;
+  /** The viewer holds a ticket for the stream (ticketed streams). */
+  hasTicket: boolean;
+  /** The viewer subscribes to the stream's creator (subscribers-only streams). */
+  isSubscribed: boolean;
+}
+
+/** The access decision: allowed, or the reason it is not. */
+export interface WatchDecision {
+  allowed: boolean;
+  reason: WatchDenial | null;
+}
+
+/**
+ * Who may watch: public streams are open to anyone; the owner and admins watch everything;
+ * anonymous viewers must sign in for anything else; ticketed streams need a ticket,
+ * subscribers-only a subscription to the creator; followers-only streams are open only to
+ * the owner and admins until following exists.
+ */
+export function watchAccess(facts: WatchFacts): WatchDecision {
+  if (facts.visibility === 'public') return { allowed: true, reason: null };
+  if (facts.isOwner || facts.isAdmin) return { allowed: true, reason: null };
+  if (facts.viewerId === null) return { allowed: false, reason: 'LOGIN_REQUIRED' };
+  switch (facts.visibility) {
+    case 'ticketed':
+      return facts.hasTicket
+        ? { allowed: true, reason: null }
+        : { allowed: false, reason: 'TICKET_REQUIRED' };
+    case 'subscribers':
+      return facts.isSubscribed
+        ? { allowed: true, reason: null }
+        : { allowed: false, reason: 'SUBSCRIBERS_ONLY' };
+    case 'followers':
+      return { allowed: false, reason: 'FOLLOWERS_ONLY' };
+  }
+}
+
+/** Cache key under which the ingest node publishes a live stream's ingest health for the studio. */
+export function ingestHealthKey(streamId: string): string {
+  return `streams:ingest:${streamId}`;
+}
+
+/** How long a published ingest health reading stays valid, ms (it is refreshed every few seconds while live). */
+export const INGEST_HEALTH_TTL_MS = 15_000;
+
+/** Ingest health of a live stream: what the publisher sends and how the transcoder keeps up. */
+export interface IngestHealth {
+  bitrateKbps: number;
+  fps: number;
+  speed: number | null;
+  lagS: number;
+}
+
+/** Names of custom transcoding profiles: lowercase letters, digits, `-` and `_`. */
+export const PROFILE_NAME_PATTERN = '^[a-z0-9_-]{1,32}$';
+/** Most rungs in a custom ladder. */
+export const MAX_LADDER_RUNGS = 6;
+
+/** Whether `name` is one of the built-in profiles. */
+export function isBuiltInProfile(name: string): name is ProfileName {
+  return Object.hasOwn(TRANSCODING_PROFILES, name);
+}
+
+/**
+ * A custom ladder made ready to store: rungs sorted highest first. Refused (with the reason)
+ * when it is empty, too long, repeats a height or has an odd height (x264 needs even sizes).
+ */
+export function normaliseLadder(
+  rungs: readonly Rung[],
+): { ok: true; rungs: Rung[] } | { ok: false; reason: string } {
+  if (rungs.length === 0 || rungs.length > MAX_LADDER_RUNGS)
+    return { ok: false, reason: `a ladder has 1 to ${MAX_LADDER_RUNGS} rungs` };
+  const heights = new Set(rungs.map((r) => r.height));
+  if (heights.size !== rungs.length) return { ok: false, reason: 'two rungs have the same height' };
+  if (rungs.some((r) => r.height % 2 !== 0)) return { ok: false, reason: 'rung heights must be even' };
+  return {
+    ok: true,
+    rungs: [...rungs]
+      .sort((a, b) => b.height - a.height)
+      .map((r) => ({ height: r.height, videoKbps: r.videoKbps, audioKbps: r.audioKbps })),
+  };
 }

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { IsoDate } from '../platform/http/schemas.ts';
-import { LATENCY_MODES, PROFILE_NAMES, playbackUrlFor, VISIBILITIES } from './streams.rules.ts';
+import { LATENCY_MODES, PROFILE_NAME_PATTERN, playbackUrlFor, VISIBILITIES } from './streams.rules.ts';
 import type { StreamRow } from './streams.store.ts';
 
 /** Longest stream title, characters. */
@@ -14,7 +14,8 @@ const Title = Type.String({ minLength: 1, maxLength: MAX_TITLE_LENGTH });
 const Category = Type.String({ maxLength: MAX_CATEGORY_LENGTH });
 const VisibilityField = Type.Union(VISIBILITIES.map((v) => Type.Literal(v)));
 const LatencyField = Type.Union(LATENCY_MODES.map((v) => Type.Literal(v)));
-const ProfileField = Type.Union(PROFILE_NAMES.map((v) => Type.Literal(v)));
+/** A built-in profile (standard, compact, mobile) or one of the app's custom profiles. */
+const ProfileField = Type.String({ pattern: PROFILE_NAME_PATTERN });
 const ReconnectWindow = Type.Integer({ minimum: 0, maximum: MAX_RECONNECT_WINDOW_S });
 
 /** A stream as the API shows it (never with its key). */
@@ -26,6 +27,7 @@ export const Stream = Type.Object({
   status: Type.Union(['idle', 'live', 'reconnecting', 'ended'].map((s) => Type.Literal(s))),
   reconnectWindowS: Type.Integer(),
   record: Type.Boolean(),
+  encrypt: Type.Boolean(),
   latencyMode: LatencyField,
   transcodingProfile: Type.String(),
   currentSessionId: Type.Union([Type.String(), Type.Null()]),
@@ -46,6 +48,7 @@ export const CreateStreamBody = Type.Object(
     visibility: Type.Optional(VisibilityField),
     reconnectWindowS: Type.Optional(ReconnectWindow),
     record: Type.Optional(Type.Boolean()),
+    encrypt: Type.Optional(Type.Boolean()),
     latencyMode: Type.Optional(LatencyField),
     transcodingProfile: Type.Optional(ProfileField),
   },
@@ -60,6 +63,7 @@ export const UpdateStreamBody = Type.Object(
     visibility: Type.Optional(VisibilityField),
     reconnectWindowS: Type.Optional(ReconnectWindow),
     record: Type.Optional(Type.Boolean()),
+    encrypt: Type.Optional(Type.Boolean()),
     latencyMode: Type.Optional(LatencyField),
     transcodingProfile: Type.Optional(ProfileField),
   },
@@ -76,6 +80,7 @@ export function toStream(row: StreamRow, publicUrl: string) {
     status: row.status,
     reconnectWindowS: row.reconnect_window_s,
     record: row.record,
+    encrypt: row.encrypt,
     latencyMode: row.latency_mode,
     transcodingProfile: row.profile,
     currentSessionId: row.current_session_id,

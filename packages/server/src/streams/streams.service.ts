@@ -1,12 +1,14 @@
 import type { Actor, AuditStore } from '../audit/index.ts';
+import type { Executor } from '../platform/db/schema.ts';
 import { newId } from '../platform/ids.ts';
 import type { Platform } from '../platform/platform.ts';
+import { profileExists } from './profiles.service.ts';
+import { ProfileStore } from './profiles.store.ts';
 import { streamErrors } from './streams.errors.ts';
 import {
   generateStreamKey,
   hashStreamKey,
   type LatencyMode,
-  type ProfileName,
   rtmpUrlFor,
   type StreamStatus,
   type Visibility,
@@ -31,8 +33,11 @@ export interface NewStreamInput {
   visibility?: Visibility;
   reconnectWindowS?: number;
   record?: boolean;
+  /** AES-128 encrypt the segments of the next sessions; only playback-token holders get the key. */
+  encrypt?: boolean;
   latencyMode?: LatencyMode;
-  transcodingProfile?: ProfileName;
+  /** A built-in profile or one of the app's custom profiles. */
+  transcodingProfile?: string;
 }
 
 /** Changes to a stream; omitted fields keep their value. */
@@ -51,6 +56,7 @@ function changesOf(input: StreamUpdateInput): StreamChanges {
   if (input.visibility !== undefined) changes.visibility = input.visibility;
   if (input.reconnectWindowS !== undefined) changes.reconnect_window_s = input.reconnectWindowS;
   if (input.record !== undefined) changes.record = input.record;
+  if (input.encrypt !== undefined) changes.encrypt = input.encrypt;
   if (input.latencyMode !== undefined) changes.latency_mode = input.latencyMode;
   if (input.transcodingProfile !== undefined) changes.profile = input.transcodingProfile;
   return changes;
@@ -58,7 +64,14 @@ function changesOf(input: StreamUpdateInput): StreamChanges {
 
 /** Use cases on an app's streams. Every change is audited in its own transaction. */
 export class StreamService {
+  readonly #profiles = new ProfileStore();
+
   constructor(private readonly deps: { platform: Platform; audit: AuditStore; store: StreamStore }) {}
+
+  async #checkProfile(tx: Executor, appId: string, name: string | undefined): Promise<void> {
+    if (name !== undefined && !(await profileExists(tx, this.#profiles, appId, name)))
+      throw streamErrors.STREAMS_PROFILE_UNKNOWN();
+  }
 
   private view(row: Parameters<typeof toStream>[0]): StreamView {
     return toStream(row, this.deps.platform.config.publicUrl);
@@ -80,6 +93,7 @@ export class StreamService {
     const now = new Date(platform.clock.now());
     const streamKey = generateStreamKey();
     const row = await platform.db.transaction().execute(async (tx) => {
+      await this.#checkProfile(tx, appId, input.transcodingProfile);
       const created = await store.insert(tx, {
         id: newId('str', now.getTime()),
         app_id: appId,
@@ -101,10 +115,10 @@ export class StreamService {
     return { stream: this.view(row), ingest: this.ingest(streamKey) };
   }
 
-  /** The app's streams, newest first. */
+  /** The app's streams (or only `ownerId`'s), newest first. */
   async list(
     appId: string,
-    page: { limit: number; cursor?: string; status?: StreamStatus },
+    page: { limit: number; cursor?: string; status?: StreamStatus; ownerId?: string },
   ): Promise<StreamView[]> {
     const rows = await this.deps.store.list(this.deps.platform.db, appId, page);
     return rows.map((row) => this.view(row));
@@ -122,6 +136,7 @@ export class StreamService {
     const now = new Date(platform.clock.now());
     const row = await platform.db.transaction().execute(async (tx) => {
       if (!(await store.find(tx, appId, id, true))) throw streamErrors.STREAMS_NOT_FOUND();
+      await this.#checkProfile(tx, appId, input.transcodingProfile);
       const changes = changesOf(input);
       const updated = await store.update(tx, appId, id, changes, now);
       await audit.record(

@@ -6,11 +6,21 @@ export type StreamRow = Row<'streams'>;
 /** A live session row. */
 export type SessionRow = Row<'stream_sessions'>;
 
+/** A stream with its owner's display name and the start of its current session. */
+export type LiveStreamRow = StreamRow & { owner_name: string | null; started_at: Date | null };
+
 /** Fields of a stream that PATCH may change. */
 export type StreamChanges = Partial<
   Pick<
     NewRow<'streams'>,
-    'title' | 'category' | 'visibility' | 'reconnect_window_s' | 'record' | 'latency_mode' | 'profile'
+    | 'title'
+    | 'category'
+    | 'visibility'
+    | 'reconnect_window_s'
+    | 'record'
+    | 'encrypt'
+    | 'latency_mode'
+    | 'profile'
   >
 >;
 
@@ -56,7 +66,7 @@ export class StreamStore {
   async list(
     db: Executor,
     appId: string,
-    page: { limit: number; cursor?: string; status?: StreamStatus },
+    page: { limit: number; cursor?: string; status?: StreamStatus; ownerId?: string },
   ): Promise<StreamRow[]> {
     let query = db
       .selectFrom('streams')
@@ -65,6 +75,7 @@ export class StreamStore {
       .where('deleted_at', 'is', null);
     if (page.cursor) query = query.where('id', '<', page.cursor);
     if (page.status) query = query.where('status', '=', page.status);
+    if (page.ownerId) query = query.where('owner_id', '=', page.ownerId);
     return query.orderBy('id', 'desc').limit(page.limit).execute();
   }
 
@@ -106,6 +117,58 @@ export class StreamStore {
       .updateTable('streams')
       .set({ status, current_session_id: sessionId, updated_at: now })
       .where('id', '=', id)
+      .execute();
+  }
+
+  /**
+   * Live (or reconnecting) streams of the app for the discover page, newest first, with the
+   * owner's display name and when the current session started.
+   */
+  async listLive(
+    db: Executor,
+    appId: string,
+    page: { limit: number; cursor?: string; category?: string },
+  ): Promise<LiveStreamRow[]> {
+    let query = this.#withOwner(db, appId).where('s.status', 'in', ['live', 'reconnecting']);
+    if (page.cursor) query = query.where('s.id', '<', page.cursor);
+    if (page.category) query = query.where('s.category', '=', page.category);
+    return query.orderBy('s.id', 'desc').limit(page.limit).execute();
+  }
+
+  /** One stream of the app with its owner's name and session start, or undefined. */
+  async findWithOwner(db: Executor, appId: string, id: string): Promise<LiveStreamRow | undefined> {
+    return this.#withOwner(db, appId).where('s.id', '=', id).executeTakeFirst();
+  }
+
+  #withOwner(db: Executor, appId: string) {
+    return db
+      .selectFrom('streams as s')
+      .leftJoin('users as u', 'u.id', 's.owner_id')
+      .leftJoin('stream_sessions as ss', 'ss.id', 's.current_session_id')
+      .selectAll('s')
+      .select(['u.display_name as owner_name', 'ss.started_at as started_at'])
+      .where('s.app_id', '=', appId)
+      .where('s.deleted_at', 'is', null);
+  }
+
+  /** The stream's newest session id, or null if it never went live. */
+  async latestSessionId(db: Executor, streamId: string): Promise<string | null> {
+    const row = await db
+      .selectFrom('stream_sessions')
+      .select('id')
+      .where('stream_id', '=', streamId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id ?? null;
+  }
+
+  /** Stores the AES-128 key of a session (hex). */
+  async setSessionKey(db: Executor, sessionId: string, keyHex: string): Promise<void> {
+    await db
+      .updateTable('stream_sessions')
+      .set({ encryption_key: keyHex })
+      .where('id', '=', sessionId)
       .execute();
   }
 

@@ -22,6 +22,38 @@ export function livePrefix(streamId: string): string {
   return `live/${streamId}`;
 }
 
+/** Storage prefix of a recording's HLS (a finished session's live output, moved). */
+export function vodPrefix(vodId: string): string {
+  return `vod/${vodId}`;
+}
+
+/** HLS muxer options beyond the ladder: a growing EVENT playlist when recording, AES-128 when encrypting. */
+export function hlsOptions(job: Pick<TranscodeJob, 'record' | 'keyInfoFile'>): string[] {
+  const options: string[] = [];
+  if (job.record) options.push('-hls_playlist_type', 'event');
+  if (job.keyInfoFile) options.push('-hls_key_info_file', job.keyInfoFile);
+  return options;
+}
+
+/**
+ * Inserts HLS muxer options right after the ladder's `-f hls`, where they apply to the HLS
+ * output. `appendList`: a restarted run of a recorded session continues the playlists of the
+ * runs before it (`append_list`, with a discontinuity) instead of starting them afresh.
+ */
+export function withHlsOptions(
+  args: readonly string[],
+  options: readonly string[],
+  appendList = false,
+): string[] {
+  const out = [...args];
+  const flags = out.indexOf('-hls_flags');
+  if (appendList && flags >= 0 && out[flags + 1] !== undefined)
+    out[flags + 1] = `${out[flags + 1]}+append_list`;
+  const at = out.findIndex((arg, i) => arg === '-f' && out[i + 1] === 'hls');
+  if (at < 0 || options.length === 0) return out;
+  return [...out.slice(0, at + 2), ...options, ...out.slice(at + 2)];
+}
+
 /** What one live transcode is made of. */
 export interface TranscodeJob {
   streamId: string;
@@ -32,6 +64,8 @@ export interface TranscodeJob {
   hasAudio: boolean;
   latencyMode: LatencyMode;
   record: boolean;
+  /** ffmpeg key info file (key URI, key path) when segments are AES-128 encrypted; null for clear segments. */
+  keyInfoFile: string | null;
   /** Feeds the published FLV to `sink`; returns the unsubscribe function. */
   subscribe: (sink: (chunk: Buffer) => void) => () => void;
 }
@@ -57,21 +91,25 @@ export class LiveTranscoder {
   ) {
     this.#outputDir = outputDir;
     const args = (run: number) =>
-      buildHlsLadderArgs({
-        input: 'pipe:0',
-        inputFormat: 'flv',
-        outputDir,
-        rungs: job.rungs,
-        fps: job.fps,
-        segmentSeconds: segmentSeconds(job.latencyMode),
-        hasAudio: job.hasAudio,
-        preset: LIVE_PRESET,
-        lowLatency: job.latencyMode === 'low',
-        listSize: job.record ? 0 : LIVE_PLAYLIST_SEGMENTS,
-        thumbnail: { everySeconds: 5, height: 180 },
-        segmentPrefix: `${job.segmentTag}_${run}`,
-        progress: true,
-      });
+      withHlsOptions(
+        buildHlsLadderArgs({
+          input: 'pipe:0',
+          inputFormat: 'flv',
+          outputDir,
+          rungs: job.rungs,
+          fps: job.fps,
+          segmentSeconds: segmentSeconds(job.latencyMode),
+          hasAudio: job.hasAudio,
+          preset: LIVE_PRESET,
+          lowLatency: job.latencyMode === 'low',
+          listSize: job.record ? 0 : LIVE_PLAYLIST_SEGMENTS,
+          thumbnail: { everySeconds: 5, height: 180 },
+          segmentPrefix: `${job.segmentTag}_${run}`,
+          progress: true,
+        }),
+        hlsOptions(job),
+        job.record && run > 0,
+      );
     this.#supervisor = new ProcessSupervisor({
       spec: { command: deps.ffmpegPath, args },
       log: deps.log,
