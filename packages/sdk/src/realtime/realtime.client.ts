@@ -1,9 +1,11 @@
 import {
   type Ack,
   type ChannelEvent,
+  type ChannelRole,
   type ChatHistoryPage,
   type ChatMessage,
   type ClientToServerEvents,
+  type PresenceSnapshot,
   REALTIME_PATH,
   type ServerToClientEvents,
 } from '@pnptv/protocol';
@@ -114,14 +116,64 @@ export class RealtimeClient {
     return (await this.#request<{ history: ChatHistoryPage }>('join', { channel })).history;
   }
 
+  /** Joins a channel and returns its latest messages, your role there and who is present. */
+  async enter(
+    channel: string,
+  ): Promise<{ history: ChatHistoryPage; role: ChannelRole; presence: PresenceSnapshot }> {
+    return this.#request('join', { channel });
+  }
+
   /** Leaves a channel. */
   async leave(channel: string): Promise<void> {
     await this.#request('leave', { channel });
   }
 
-  /** Posts a plain-text message to a joined channel. */
-  async send(channel: string, text: string): Promise<ChatMessage> {
-    return (await this.#request<{ message: ChatMessage }>('message.send', { channel, text })).message;
+  /** Posts a plain-text message to a joined channel, optionally as a reply to another message. */
+  async send(channel: string, text: string, replyTo?: string): Promise<ChatMessage> {
+    const payload = replyTo ? { channel, text, replyTo } : { channel, text };
+    return (await this.#request<{ message: ChatMessage }>('message.send', payload)).message;
+  }
+
+  /** Edits your own message (within 15 minutes of posting it). */
+  async edit(channel: string, messageId: string, text: string): Promise<ChatMessage> {
+    return (await this.#request<{ message: ChatMessage }>('message.edit', { channel, messageId, text }))
+      .message;
+  }
+
+  /** Adds (or with `remove` takes back) your emoji reaction; returns the message's counts. */
+  async react(
+    channel: string,
+    messageId: string,
+    emoji: string,
+    remove = false,
+  ): Promise<Record<string, number>> {
+    const event = remove ? 'reaction.remove' : 'reaction.add';
+    return (await this.#request<{ reactions: Record<string, number> }>(event, { channel, messageId, emoji }))
+      .reactions;
+  }
+
+  /** Sends a floating live reaction (not stored; counted per tick as `reaction.sent`). */
+  async liveReact(channel: string, emoji: string): Promise<void> {
+    await this.#request('live.react', { channel, emoji });
+  }
+
+  /** Tells the channel you are typing (call at most every 2 s while typing). */
+  async typing(channel: string): Promise<void> {
+    await this.#request('typing', { channel });
+  }
+
+  /** Marks a DM channel read up to `messageId`; returns what is still unread. */
+  async markRead(channel: string, messageId: string): Promise<number> {
+    return (await this.#request<{ unread: number }>('dm.read', { channel, messageId })).unread;
+  }
+
+  /** Reports a message or a user to the admins; returns the report id. */
+  async report(
+    channel: string,
+    target: { messageId?: string; userId?: string },
+    reason: string,
+  ): Promise<string> {
+    return (await this.#request<{ reportId: string }>('report', { channel, ...target, reason })).reportId;
   }
 
   /** Deletes a message (yours, or any as a moderator). */

@@ -18,6 +18,7 @@ export function chatActorOf(principal: Principal): ChatActor {
         moderator,
         canRead: true,
         canWrite: true,
+        account: true,
       };
     }
     case 'userToken':
@@ -28,6 +29,7 @@ export function chatActorOf(principal: Principal): ChatActor {
         moderator: false,
         canRead: principal.scopes.includes('chat:read'),
         canWrite: principal.scopes.includes('chat:write'),
+        account: false,
       };
     case 'apiKey': {
       const write = principal.scopes.includes('chat:write');
@@ -38,6 +40,7 @@ export function chatActorOf(principal: Principal): ChatActor {
         moderator: write,
         canRead: true,
         canWrite: write,
+        account: false,
       };
     }
   }

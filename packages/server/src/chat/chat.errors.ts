@@ -19,6 +19,16 @@ export const chatErrors = defineErrors({
   CHAT_SLOW_MODE: { status: 429, message: 'Slow mode is on: wait before sending again' },
   CHAT_NOT_BANNED: { status: 404, message: 'That user is not banned here' },
   CHAT_MESSAGE_NOT_FOUND: { status: 404, message: 'No such message' },
+  CHAT_SUBSCRIBERS_ONLY: { status: 403, message: 'This chat is for subscribers only' },
+  CHAT_ACCOUNT_TOO_NEW: { status: 403, message: 'Your account is too new to chat here' },
+  CHAT_BLOCKED_WORD: { status: 400, message: 'The message contains a word that is not allowed here' },
+  CHAT_LINKS_NOT_ALLOWED: { status: 400, message: 'Links are not allowed in this channel' },
+  CHAT_EDIT_WINDOW_CLOSED: { status: 409, message: 'Messages can only be edited for 15 minutes' },
+  CHAT_REPLY_NOT_FOUND: { status: 404, message: 'The message you reply to does not exist' },
+  CHAT_INVALID_EMOJI: { status: 400, message: 'A reaction must be one emoji' },
+  CHAT_NOT_DM: { status: 400, message: 'Read state is kept for direct messages only' },
+  CHAT_REPORT_NOT_FOUND: { status: 404, message: 'No such report' },
+  CHAT_REPORT_TARGET_REQUIRED: { status: 400, message: 'Report a message or a user' },
   CHAT_INTERNAL: { status: 500, message: 'Something went wrong', reportable: true },
 });
 

@@ -25,8 +25,44 @@ interface Pending {
   ephemeralOnly: boolean;
 }
 
-/** Event types that may be dropped for lagging clients (live reactions, typing); none of today's. */
-const EPHEMERAL_TYPES: ReadonlySet<string> = new Set(['reaction.sent', 'typing']);
+/** Event types that may be dropped for lagging clients: live reactions, typing, viewer counts. */
+const EPHEMERAL_TYPES: ReadonlySet<string> = new Set(['reaction.sent', 'typing', 'viewers']);
+
+/** Event types of which only the latest per channel per tick is sent. */
+const COALESCED_TYPES: ReadonlySet<string> = new Set(['viewers', 'community.stats', 'community.leaderboard']);
+
+/**
+ * How a catalogue event published on the bus reaches a channel: gifts and tips go to the
+ * stream's channel as `gift`, viewer counts as `viewers` (coalesced per tick). Other events
+ * are not forwarded. Null when the event is not forwarded or lacks its stream id.
+ */
+export function forwardBusEvent(event: {
+  type: string;
+  data: Record<string, unknown>;
+}): { channel: string; event: ChannelEvent } | null {
+  const streamId = event.data.streamId;
+  if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > 128) return null;
+  const channel = `stream:${streamId}`;
+  switch (event.type) {
+    case 'gift.sent':
+    case 'tip.sent':
+      return {
+        channel,
+        event: {
+          type: 'gift',
+          data: { ...event.data, streamId, kind: event.type === 'gift.sent' ? 'gift' : 'tip' },
+        },
+      };
+    case 'viewer.count.update': {
+      const raw = event.data.viewers ?? event.data.count ?? event.data.current;
+      const viewers = Number(raw);
+      if (!Number.isFinite(viewers) || viewers < 0) return null;
+      return { channel, event: { type: 'viewers', data: { streamId, viewers: Math.floor(viewers) } } };
+    }
+    default:
+      return null;
+  }
+}
 
 /** Whether an event may be dropped for lagging clients. */
 export function isEphemeral(event: ChannelEvent): boolean {
@@ -47,17 +83,29 @@ export class ChannelBatcher {
       tickMs: number;
       maxEvents: number;
       flush: (room: string, batch: ChannelBatch, ephemeralOnly: boolean) => void;
+      /** Called at the start of every flush, to add what is aggregated per tick. */
+      beforeFlush?: () => void;
     },
   ) {}
 
-  /** Queues an event for the channel's next batch. */
-  add(room: string, channel: string, event: ChannelEvent): void {
-    let pending = this.#pending.get(room);
+  /**
+   * Queues an event for the channel's next batch, sent to `room` (by default the key itself).
+   * Coalesced types (viewer counts, community stats) replace the one already waiting.
+   */
+  add(key: string, channel: string, event: ChannelEvent, room: string = key): void {
+    let pending = this.#pending.get(key);
     if (!pending) {
       pending = { room, batch: { channel, events: [] }, ephemeralOnly: true };
-      this.#pending.set(room, pending);
+      this.#pending.set(key, pending);
     }
     const events = pending.batch.events;
+    if (COALESCED_TYPES.has(event.type)) {
+      const at = events.findIndex((e) => e.type === event.type);
+      if (at >= 0) {
+        events[at] = event;
+        return;
+      }
+    }
     events.push(event);
     if (!isEphemeral(event)) pending.ephemeralOnly = false;
     if (events.length > this.options.maxEvents) {
@@ -73,6 +121,7 @@ export class ChannelBatcher {
 
   /** Sends every pending batch now. */
   flush(): void {
+    this.options.beforeFlush?.();
     if (this.#pending.size === 0) return;
     const all = [...this.#pending.values()];
     this.#pending.clear();

@@ -61,6 +61,7 @@ export async function startRealtimeNode(
     services,
     gateway,
     close: async () => {
+      services.community.stop();
       await app.close();
       await platform.close();
     },

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import { Compile } from 'typebox/compile';
+import { type BusEvent, EVENTS_TOPIC } from '../platform/bus/events.ts';
 import { AppError } from '../platform/errors.ts';
 import { type Authenticator, SESSION_COOKIE } from '../platform/http/auth.ts';
 import { capLogger } from '../platform/log.ts';
@@ -21,19 +22,28 @@ import { chatErrors } from './chat.errors.ts';
 import {
   ChannelBatcher,
   DEFAULT_SEND_QUEUE,
+  forwardBusEvent,
   type SendQueueLimits,
   slowConsumerAction,
 } from './chat.fanout.ts';
-import { type GatewaySocket, handleEvent, roomOf, type SocketData, userRoomOf } from './chat.handlers.ts';
+import {
+  type GatewaySocket,
+  type HandlerDeps,
+  handleEvent,
+  roomOf,
+  type SocketData,
+  userRoomOf,
+} from './chat.handlers.ts';
 import type { Enforcement } from './chat.moderation.ts';
-import { type ChatLimits, DEFAULT_CHAT_LIMITS } from './chat.rules.ts';
+import { type PresenceMessage, PresenceRegistry } from './chat.presence.ts';
+import { type ChatLimits, DEFAULT_CHAT_LIMITS, LiveReactionTally } from './chat.rules.ts';
 import type { ChatService } from './chat.service.ts';
 
 type AnyAck = (res: Ack<Record<string, unknown>>) => void;
 
 /** What the gateway is built from. */
 export interface RealtimeGatewayDeps {
-  platform: Pick<Platform, 'config' | 'clock' | 'log' | 'rateLimiter'>;
+  platform: Pick<Platform, 'config' | 'clock' | 'log' | 'rateLimiter' | 'bus'>;
   chat: ChatService;
   authenticator: Authenticator;
   limits?: Partial<ChatLimits>;
@@ -52,6 +62,16 @@ const MAX_FRAME_BYTES = 64 * 1024;
 const MAX_EVENTS_PER_BATCH = 500;
 /** How often send queues are checked, in ticks. */
 const QUEUE_CHECK_TICKS = 4;
+
+/** What gateways tell each other on their bus topic: presence, and bans to apply to local connections. */
+type GatewayMessage =
+  | PresenceMessage
+  | { kind: 'kick'; appId: string; channel: string; userId: string; appWide: boolean };
+
+/** The channel part of a room key (`<appId>|<channel>`). */
+function channelOfRoom(room: string): string {
+  return room.slice(room.indexOf('|') + 1);
+}
 
 const validators = Object.fromEntries(
   Object.entries(CLIENT_EVENT_SCHEMAS).map(([name, schema]) => [name, Compile(schema)]),
@@ -78,9 +98,17 @@ export class RealtimeGateway {
   readonly #limits: ChatLimits;
   readonly #sendQueue: SendQueueLimits;
   readonly #batcher: ChannelBatcher;
+  /** Batches for this node's clients only: events every node receives itself (bus events, presence). */
+  readonly #localBatcher: ChannelBatcher;
+  readonly #presence: PresenceRegistry;
+  readonly #reactions = new LiveReactionTally();
+  readonly #typers = new Map<string, { channel: string; users: Map<string, string> }>();
+  readonly #topic: string;
+  readonly #handlerDeps: HandlerDeps;
   #queueTimer: NodeJS.Timeout | null = null;
   #unsubscribe: () => void;
   #unsubscribeEnforce: () => void;
+  #busUnsubscribe: (() => Promise<void>)[] = [];
   #redis: { quit(): Promise<unknown> }[] = [];
 
   private constructor(private readonly deps: RealtimeGatewayDeps) {
@@ -104,10 +132,43 @@ export class RealtimeGateway {
         const target = ephemeralOnly ? this.io.to(room).except(LAGGING_ROOM) : this.io.to(room);
         target.emit('batch', batch);
       },
+      beforeFlush: () => this.#drainTallies(),
     });
-    this.#unsubscribe = deps.chat.onEvent((appId, channel, event) =>
-      this.#batcher.add(roomOf(appId, channel), channel, event),
-    );
+    this.#localBatcher = new ChannelBatcher({
+      tickMs,
+      maxEvents: MAX_EVENTS_PER_BATCH,
+      flush: (room, batch, ephemeralOnly) => {
+        const local = this.io.local;
+        const target = ephemeralOnly ? local.to(room).except(LAGGING_ROOM) : local.to(room);
+        target.emit('batch', batch);
+      },
+      beforeFlush: () => this.#flushPresence(),
+    });
+    this.#presence = new PresenceRegistry(deps.platform.bus.nodeId);
+    this.#topic = `realtime:${deps.redisChannelPrefix ?? 'pnptv:rt'}`;
+    this.#handlerDeps = {
+      chat: deps.chat,
+      limits: this.#limits,
+      rateLimiter: deps.platform.rateLimiter,
+      presence: this.#presence,
+      now: () => deps.platform.clock.now(),
+      liveReact: (appId, channel, emoji) => this.#reactions.add(roomOf(appId, channel), channel, emoji),
+      typing: (appId, channel, user) => {
+        const key = roomOf(appId, channel);
+        let entry = this.#typers.get(key);
+        if (!entry) {
+          entry = { channel, users: new Map() };
+          this.#typers.set(key, entry);
+        }
+        entry.users.set(user.id, user.name);
+      },
+    };
+    this.#unsubscribe = deps.chat.onEvent((appId, channel, event, onlyUserId) => {
+      if (onlyUserId) {
+        const room = userRoomOf(appId, onlyUserId);
+        this.#batcher.add(`${room}|${channel}`, channel, event, room);
+      } else this.#batcher.add(roomOf(appId, channel), channel, event);
+    });
     this.#unsubscribeEnforce = deps.chat.onEnforce((action) => this.#enforce(action));
     this.io.use((socket, next) => {
       this.#authenticate(socket as GatewaySocket).then(
@@ -120,6 +181,7 @@ export class RealtimeGateway {
     });
     this.io.on('connection', (socket) => this.#onConnection(socket));
     this.#batcher.start();
+    this.#localBatcher.start();
     this.#queueTimer = setInterval(() => this.#checkQueues(), tickMs * QUEUE_CHECK_TICKS);
   }
 
@@ -139,7 +201,83 @@ export class RealtimeGateway {
         createShardedAdapter(pub, sub, { channelPrefix: deps.redisChannelPrefix ?? 'pnptv:rt' }),
       );
     }
+    await gateway.#subscribeBus();
     return gateway;
+  }
+
+  async #subscribeBus(): Promise<void> {
+    const { bus } = this.deps.platform;
+    this.#busUnsubscribe.push(
+      await bus.subscribe(EVENTS_TOPIC, (message) => this.#onBusEvent(message)),
+      await bus.subscribe(this.#topic, (message, meta) =>
+        this.#onGatewayMessage(message as GatewayMessage, meta.fromNode),
+      ),
+    );
+    await bus.publish(this.#topic, { kind: 'sync' } satisfies GatewayMessage);
+  }
+
+  /** Forwards catalogue events (gifts, tips, viewer counts) to the local clients of their channel. */
+  #onBusEvent(message: unknown): void {
+    const event = message as Partial<BusEvent> | null;
+    if (!event || typeof event.appId !== 'string' || typeof event.type !== 'string') return;
+    if (!event.data || typeof event.data !== 'object') return;
+    const forward = forwardBusEvent({ type: event.type, data: event.data });
+    if (forward) this.#localBatcher.add(roomOf(event.appId, forward.channel), forward.channel, forward.event);
+  }
+
+  #onGatewayMessage(message: GatewayMessage, fromNode: string): void {
+    if (!message || typeof message !== 'object') return;
+    if (message.kind === 'kick') {
+      if (fromNode !== this.deps.platform.bus.nodeId) this.#applyKick(message);
+      return;
+    }
+    const answer = this.#presence.receive(fromNode, message);
+    if (answer) this.#publish(answer);
+  }
+
+  #publish(message: GatewayMessage): void {
+    this.deps.platform.bus.publish(this.#topic, message).catch((err: unknown) => {
+      this.#log.warn({ err }, 'realtime bus publish failed');
+    });
+  }
+
+  /** Live reactions and typing of the last tick become one event per channel. */
+  #drainTallies(): void {
+    for (const [key, { channel, counts }] of this.#reactions.drain())
+      this.#batcher.add(key, channel, { type: 'reaction.sent', data: { channel, counts } });
+    if (this.#typers.size === 0) return;
+    for (const [key, { channel, users }] of this.#typers) {
+      const list = [...users].map(([id, name]) => ({ id, name }));
+      this.#batcher.add(key, channel, { type: 'typing', data: { channel, users: list } });
+    }
+    this.#typers.clear();
+  }
+
+  /** Publishes this node's presence changes and tells local clients the diffs. */
+  #flushPresence(): void {
+    const outgoing = this.#presence.takeOutgoing();
+    if (outgoing) this.#publish(outgoing);
+    for (const diff of this.#presence.takeDiffs()) {
+      const channel = channelOfRoom(diff.key);
+      this.#localBatcher.add(diff.key, channel, {
+        type: 'presence',
+        data: { channel, joined: diff.joined, left: diff.left, counts: diff.counts },
+      });
+    }
+  }
+
+  /** Removes a banned user's local connections from the channel's presence. */
+  #applyKick(action: { appId: string; channel: string; userId: string; appWide: boolean }): void {
+    const nsp = this.io.of('/');
+    const ids = nsp.adapter.rooms.get(userRoomOf(action.appId, action.userId));
+    const room = roomOf(action.appId, action.channel);
+    for (const id of ids ?? []) {
+      const socket = nsp.sockets.get(id) as GatewaySocket | undefined;
+      if (!socket || action.appWide) continue;
+      if (socket.data.channels.delete(action.channel)) this.#presence.disconnect(room, action.userId);
+    }
+    if (!action.appWide && !this.#presence.isPresent(room, action.userId))
+      this.deps.chat.presenceLeft(action.appId, action.channel, action.userId);
   }
 
   /** Serves the gateway on `server` (the Fastify HTTP server) at /realtime. */
@@ -151,7 +289,13 @@ export class RealtimeGateway {
   async close(): Promise<void> {
     this.#unsubscribe();
     this.#unsubscribeEnforce();
+    await this.deps.platform.bus
+      .publish(this.#topic, { kind: 'drop' } satisfies GatewayMessage)
+      .catch(() => {});
+    for (const unsubscribe of this.#busUnsubscribe) await unsubscribe().catch(() => {});
+    this.#busUnsubscribe = [];
     this.#batcher.stop();
+    this.#localBatcher.stop();
     if (this.#queueTimer) clearInterval(this.#queueTimer);
     this.#queueTimer = null;
     await this.io.close();
@@ -175,6 +319,7 @@ export class RealtimeGateway {
       actor: chatActorOf(principal),
       ip: socket.handshake.address,
       channels: new Map(),
+      typing: new Map(),
       window: { start: 0, count: 0 },
     };
   }
@@ -182,6 +327,15 @@ export class RealtimeGateway {
   #onConnection(socket: GatewaySocket): void {
     const { actor } = socket.data;
     void socket.join(userRoomOf(actor.appId, actor.userId));
+    socket.on('disconnecting', () => {
+      for (const channel of socket.data.channels.keys()) {
+        const room = roomOf(actor.appId, channel);
+        this.#presence.disconnect(room, actor.userId);
+        if (!this.#presence.isPresent(room, actor.userId))
+          this.deps.chat.presenceLeft(actor.appId, channel, actor.userId);
+      }
+      socket.data.channels.clear();
+    });
     socket.onAny((event: unknown, ...args: unknown[]) => {
       const last = args[args.length - 1];
       const ack = typeof last === 'function' ? (last as AnyAck) : undefined;
@@ -204,12 +358,7 @@ export class RealtimeGateway {
         throw chatErrors.CHAT_PAYLOAD_TOO_LARGE();
       const name = event as ClientEventName;
       if (!validators[name].Check(payload)) throw chatErrors.CHAT_INVALID_PAYLOAD();
-      const result = await handleEvent(
-        { chat: this.deps.chat, limits: this.#limits, rateLimiter: this.deps.platform.rateLimiter },
-        socket,
-        name,
-        payload as { channel: string },
-      );
+      const result = await handleEvent(this.#handlerDeps, socket, name, payload as { channel: string });
       ack?.({ ok: true, ...result });
     } catch (error) {
       const err = error instanceof AppError ? error : chatErrors.CHAT_INTERNAL();
@@ -233,6 +382,9 @@ export class RealtimeGateway {
 
   /** Cuts a banned user's connections (app-wide) or removes them from the channel, on every node. */
   #enforce(action: Enforcement): void {
+    this.#applyKick(action);
+    const { appId, channel, userId, appWide } = action;
+    this.#publish({ kind: 'kick', appId, channel, userId, appWide });
     const users = this.io.in(userRoomOf(action.appId, action.userId));
     this.io
       .to(userRoomOf(action.appId, action.userId))

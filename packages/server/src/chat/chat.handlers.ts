@@ -1,7 +1,9 @@
 import type {
   BanInput,
+  ChannelRole,
   ClientEventName,
   ClientToServerEvents,
+  ReportInput,
   ServerToClientEvents,
   SlowModeInput,
   TimeoutInput,
@@ -10,15 +12,18 @@ import type {
 import type { Socket as IoSocket } from 'socket.io';
 import type { RateLimiter } from '../platform/ratelimit/index.ts';
 import { chatErrors } from './chat.errors.ts';
-import { type ChatActor, type ChatLimits, messageRateKeys } from './chat.rules.ts';
+import type { PresenceRegistry } from './chat.presence.ts';
+import { type ChatActor, type ChatLimits, isEmoji, messageRateKeys, typingPasses } from './chat.rules.ts';
 import type { ChatService } from './chat.service.ts';
 
 /** Per-connection state. */
 export interface SocketData {
   actor: ChatActor;
   ip: string;
-  /** Channels joined on this connection, with whether the actor moderates them. */
-  channels: Map<string, { moderator: boolean }>;
+  /** Channels joined on this connection, with whether the actor moderates them and their role. */
+  channels: Map<string, { moderator: boolean; role: ChannelRole }>;
+  /** When this connection last passed a typing signal on, per channel. */
+  typing: Map<string, number>;
   /** Fixed one-second window of the per-socket event limit. */
   window: { start: number; count: number };
 }
@@ -46,6 +51,12 @@ export interface HandlerDeps {
   chat: ChatService;
   limits: ChatLimits;
   rateLimiter: RateLimiter;
+  presence: PresenceRegistry;
+  now: () => number;
+  /** Counts a floating reaction into this tick's tally. */
+  liveReact: (appId: string, channel: string, emoji: string) => void;
+  /** Adds a typer to this tick's typing event. */
+  typing: (appId: string, channel: string, user: { id: string; name: string }) => void;
 }
 
 /**
@@ -59,7 +70,7 @@ export async function handleEvent(
   event: ClientEventName,
   payload: { channel: string } & Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const { chat } = deps;
+  const { chat, presence } = deps;
   const { actor, channels } = socket.data;
   const { channel } = payload;
   const ip = socket.data.ip;
@@ -68,26 +79,90 @@ export async function handleEvent(
   switch (event) {
     case 'join': {
       for (const name of channels.keys())
-        if (!socket.rooms.has(roomOf(actor.appId, name))) channels.delete(name);
+        if (!socket.rooms.has(roomOf(actor.appId, name))) {
+          channels.delete(name);
+          presence.disconnect(roomOf(actor.appId, name), actor.userId);
+        }
       if (!channels.has(channel) && channels.size >= deps.limits.maxChannelsPerSocket)
         throw chatErrors.CHAT_TOO_MANY_CHANNELS();
       const access = await chat.access(actor, channel);
-      const history = await chat.history(actor, channel, { limit: 50 });
-      channels.set(channel, { moderator: access.moderator });
-      await socket.join(roomOf(actor.appId, channel));
-      return { history };
+      const history = await chat.history(actor, channel, { limit: 50 }, true);
+      const room = roomOf(actor.appId, channel);
+      const already = channels.has(channel) && socket.rooms.has(room);
+      channels.set(channel, { moderator: access.moderator, role: access.role });
+      await socket.join(room);
+      if (!already)
+        presence.connect(room, { id: actor.userId, name: actor.name.slice(0, 80), role: access.role });
+      return { history, role: access.role, presence: presence.snapshot(room) };
     }
-    case 'leave':
-      channels.delete(channel);
-      await socket.leave(roomOf(actor.appId, channel));
+    case 'leave': {
+      const room = roomOf(actor.appId, channel);
+      await socket.leave(room);
+      if (channels.delete(channel)) {
+        presence.disconnect(room, actor.userId);
+        if (!presence.isPresent(room, actor.userId)) chat.presenceLeft(actor.appId, channel, actor.userId);
+      }
       return {};
+    }
     case 'message.send': {
       if (!joined()) throw chatErrors.CHAT_NOT_JOINED();
       await limitMessage(deps, socket);
       const moderator = channels.get(channel)?.moderator ?? false;
-      const message = await chat.post(actor, channel, payload.text as string, moderator);
+      const replyTo = payload.replyTo as string | undefined;
+      const message = await chat.post(actor, channel, payload.text as string, moderator, replyTo);
       return { message };
     }
+    case 'message.edit': {
+      if (!joined()) throw chatErrors.CHAT_NOT_JOINED();
+      await limitMessage(deps, socket);
+      const message = await chat.edit(actor, channel, payload.messageId as string, payload.text as string);
+      return { message };
+    }
+    case 'reaction.add':
+    case 'reaction.remove': {
+      if (!joined()) throw chatErrors.CHAT_NOT_JOINED();
+      const add = event === 'reaction.add';
+      const reactions = await chat.react(
+        actor,
+        channel,
+        payload.messageId as string,
+        payload.emoji as string,
+        add,
+      );
+      return { reactions };
+    }
+    case 'live.react': {
+      if (!joined()) throw chatErrors.CHAT_NOT_JOINED();
+      const emoji = payload.emoji as string;
+      if (!isEmoji(emoji)) throw chatErrors.CHAT_INVALID_EMOJI();
+      deps.liveReact(actor.appId, channel, emoji);
+      return {};
+    }
+    case 'typing': {
+      if (!joined()) throw chatErrors.CHAT_NOT_JOINED();
+      if (!actor.canWrite) throw chatErrors.CHAT_FORBIDDEN();
+      const now = deps.now();
+      if (typingPasses(socket.data.typing.get(channel), now)) {
+        socket.data.typing.set(channel, now);
+        deps.typing(actor.appId, channel, { id: actor.userId, name: actor.name.slice(0, 80) });
+      }
+      return {};
+    }
+    case 'dm.read':
+      return { unread: await chat.markRead(actor, channel, payload.messageId as string) };
+    case 'report': {
+      const report = await chat.moderation.report(actor, payload as unknown as ReportInput);
+      return { reportId: report.id };
+    }
+    case 'moderation.clear':
+      await chat.moderation.clear(actor, channel, ip);
+      return {};
+    case 'moderation.shadowban':
+      await chat.moderation.shadowBan(actor, channel, payload.userId as string, ip);
+      return {};
+    case 'moderation.unshadowban':
+      await chat.moderation.unshadowBan(actor, channel, payload.userId as string, ip);
+      return {};
     case 'message.delete':
       if (!joined()) throw chatErrors.CHAT_NOT_JOINED();
       await chat.delete(actor, channel, payload.messageId as string, ip);

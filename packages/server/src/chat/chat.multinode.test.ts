@@ -3,7 +3,11 @@ import type { ChatMessage } from '@pnptv/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import { logIn, signUp } from '../../test/factories.ts';
+import { publishEvent } from '../platform/bus/events.ts';
 import type { DatabaseHandle } from '../platform/db/database.ts';
+import { SITE_APP_ID } from '../platform/db/schema.ts';
+import { newId } from '../platform/ids.ts';
+import { StreamStore } from '../streams/index.ts';
 import {
   collectEvents,
   connectClient,
@@ -77,6 +81,97 @@ describe.runIf(REDIS_URL).each(testDatabases().map((f) => [f.name, f]))(
         seenOnB.events.filter((e) => e.type === 'chat.message.new' && (e.data as ChatMessage).id === id),
       ).toHaveLength(1);
     });
+    it('carries an edit, a reaction, a clear, presence and live reactions across nodes', async () => {
+      const [a, b] = nodes as [RealtimeNode, RealtimeNode];
+      const email = `mod-${randomUUID()}@example.com`;
+      await a.services.identity.createAdmin({ email, password: 'moderator-password-1', displayName: 'Mod' });
+      const mod = await logIn(a.app, email, 'moderator-password-1');
+      const user = await signUp(b.app, { displayName: 'On B' });
+      const modOnA = await connectClient(a.url, { cookie: mod.cookie });
+      const userOnB = await connectClient(b.url, { cookie: user.cookie });
+      clients.push(modOnA, userOnB);
+      const seenOnA = collectEvents(modOnA);
+      const seenOnB = collectEvents(userOnB);
+      await request(modOnA, 'join', { channel: 'community' });
+      const joinedB = await request<{ ok: true; presence: { members: { id: string }[] } }>(userOnB, 'join', {
+        channel: 'community',
+      });
+      // Node B knows who is present on node A (the replica kept over the bus).
+      await expect
+        .poll(async () => {
+          const again = await request<{ ok: true; presence: { members: { id: string }[] } }>(
+            userOnB,
+            'join',
+            {
+              channel: 'community',
+            },
+          );
+          return again.presence.members.map((m) => m.id);
+        })
+        .toContain(mod.user.id);
+      expect(joinedB.ok).toBe(true);
+      await seenOnA.waitFor(
+        (e) =>
+          e.type === 'presence' &&
+          (e.data as { joined: { id: string }[] }).joined.some((m) => m.id === user.user.id),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      const sent = await request<{ ok: true; message: ChatMessage }>(userOnB, 'message.send', {
+        channel: 'community',
+        text: 'typo',
+      });
+      const id = sent.message.id;
+      await request(userOnB, 'message.edit', { channel: 'community', messageId: id, text: 'fixed' });
+      await seenOnA.waitFor(
+        (e) => e.type === 'chat.message.edited' && (e.data as ChatMessage).text === 'fixed',
+      );
+      await request(modOnA, 'reaction.add', { channel: 'community', messageId: id, emoji: '🎉' });
+      await seenOnB.waitFor(
+        (e) =>
+          e.type === 'chat.message.reactions' &&
+          (e.data as { reactions: Record<string, number> }).reactions['🎉'] === 1,
+      );
+      await request(modOnA, 'live.react', { channel: 'community', emoji: '🔥' });
+      await seenOnB.waitFor(
+        (e) =>
+          e.type === 'reaction.sent' && (e.data as { counts: Record<string, number> }).counts['🔥'] === 1,
+      );
+      expect(await request(modOnA, 'moderation.clear', { channel: 'community' })).toEqual({ ok: true });
+      await seenOnB.waitFor((e) => e.type === 'chat.cleared');
+
+      // A gift published on the bus by any node reaches the clients of every node exactly once.
+      const streamId = (
+        await new StreamStore().insert(handle.db, {
+          id: newId('str'),
+          app_id: SITE_APP_ID,
+          owner_id: mod.user.id,
+          title: 'Show',
+          visibility: 'public',
+          key_hash: newId('key'),
+        })
+      ).id;
+      await request(modOnA, 'join', { channel: `stream:${streamId}` });
+      await request(userOnB, 'join', { channel: `stream:${streamId}` });
+      const giftId = newId('gft');
+      await publishEvent(a.platform.bus, {
+        type: 'gift.sent',
+        appId: SITE_APP_ID,
+        data: { id: giftId, streamId },
+      });
+      const isGift = (e: { type: string; data: unknown }) =>
+        e.type === 'gift' && (e.data as { id: string }).id === giftId;
+      await seenOnA.waitFor(isGift);
+      await seenOnB.waitFor(isGift);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(seenOnA.events.filter(isGift)).toHaveLength(1);
+      expect(seenOnB.events.filter(isGift)).toHaveLength(1);
+      userOnB.close();
+      await seenOnA.waitFor(
+        (e) => e.type === 'presence' && (e.data as { left: string[] }).left.includes(user.user.id),
+      );
+    });
+
     it('applies a ban made on one node to the connections of that user on the other node', async () => {
       const [a, b] = nodes as [RealtimeNode, RealtimeNode];
       const email = `mod-${randomUUID()}@example.com`;

@@ -23,6 +23,7 @@ const member: ChatActor = {
   moderator: false,
   canRead: true,
   canWrite: true,
+  account: true,
 };
 const moderator: ChatActor = { ...member, userId: 'usr_m', moderator: true };
 
@@ -89,6 +90,7 @@ describe('access decision', () => {
     expect(decideAccess({ actor: member, channel, banned: false, stream: null })).toEqual({
       allowed: true,
       moderator: false,
+      role: 'member',
     });
     expect(
       decideAccess({
@@ -128,6 +130,7 @@ describe('access decision', () => {
     expect(decideAccess({ actor: owner, channel, banned: false, stream: publicStream })).toEqual({
       allowed: true,
       moderator: true,
+      role: 'owner',
     });
   });
 
@@ -166,7 +169,16 @@ describe('channel batcher', () => {
   const message = (id: string) =>
     ({
       type: 'chat.message.new',
-      data: { id, channel: 'community', author: { id: 'u', name: 'u' }, text: id, createdAt: '' },
+      data: {
+        id,
+        channel: 'community',
+        author: { id: 'u', name: 'u' },
+        text: id,
+        createdAt: '',
+        editedAt: null,
+        replyTo: null,
+        reactions: {},
+      },
     }) as const;
 
   it('sends one batch per channel per flush with every event in order', () => {

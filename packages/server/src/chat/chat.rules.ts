@@ -1,4 +1,12 @@
-import { CHAT_MAX_LENGTH } from '@pnptv/protocol';
+import {
+  CHAT_MAX_LENGTH,
+  type ChannelRole,
+  type ChannelSettings,
+  EDIT_WINDOW_MINUTES,
+  type PresenceCounts,
+  type PresenceMember,
+  REPLY_EXCERPT_LENGTH,
+} from '@pnptv/protocol';
 
 /** A parsed channel name. */
 export type Channel =
@@ -109,6 +117,8 @@ export interface ChatActor {
   /** User tokens carry scopes; sessions can do everything a member can. */
   canRead: boolean;
   canWrite: boolean;
+  /** Whether `userId` is an account of the app (site sessions); token users and bots are guests. */
+  account: boolean;
 }
 
 /** What the access decision needs to know about a stream channel. */
@@ -119,23 +129,40 @@ export interface StreamFacts {
 
 /** The outcome of an access check: allowed, or the error code to refuse with. */
 export type AccessDecision =
-  | { allowed: true; moderator: boolean }
-  | { allowed: false; code: 'CHAT_FORBIDDEN' | 'CHAT_BANNED' | 'CHAT_CHANNEL_NOT_FOUND' };
+  | { allowed: true; moderator: boolean; role: ChannelRole }
+  | {
+      allowed: false;
+      code:
+        | 'CHAT_FORBIDDEN'
+        | 'CHAT_BANNED'
+        | 'CHAT_CHANNEL_NOT_FOUND'
+        | 'CHAT_SUBSCRIBERS_ONLY'
+        | 'CHAT_ACCOUNT_TOO_NEW';
+    };
 
 /**
  * Whether `actor` may join `channel`. `banned` is whether an active ban (channel or app-wide)
- * holds; `stream` is the stream behind a stream channel (null if none). Followers-,
- * subscribers- and ticket-only streams admit only their owner and moderators until those
- * capabilities exist. Rooms are refused until the rooms capability provides them.
+ * holds; `stream` is the stream behind a stream channel (null if none). `channelModerator`: the
+ * actor was appointed moderator of this channel. `entitled`: the actor holds what a gated stream
+ * asks (ticket for ticketed, subscription to the owner for subscribers-only streams and for
+ * channels set to subscribers-only). `accountAgeOk`: the account is at least the channel's
+ * minimum age. Owners and moderators pass every gate. Rooms are refused until the rooms
+ * capability provides them.
  */
 export function decideAccess(input: {
   actor: ChatActor;
   channel: Channel;
   banned: boolean;
   stream: StreamFacts | null;
+  channelModerator?: boolean;
+  entitled?: boolean;
+  subscribersOnly?: boolean;
+  accountAgeOk?: boolean;
 }): AccessDecision {
   const { actor, channel, banned, stream } = input;
   if (!actor.canRead) return { allowed: false, code: 'CHAT_FORBIDDEN' };
+  const moderator = actor.moderator || input.channelModerator === true;
+  const plainRole: ChannelRole = moderator ? 'moderator' : actor.account ? 'member' : 'guest';
   switch (channel.kind) {
     case 'community':
       break;
@@ -145,16 +172,173 @@ export function decideAccess(input: {
     case 'stream': {
       if (!stream) return { allowed: false, code: 'CHAT_CHANNEL_NOT_FOUND' };
       const owner = stream.ownerId !== null && stream.ownerId === actor.userId;
-      if (owner) return { allowed: true, moderator: true };
-      if (stream.visibility !== 'public' && !actor.moderator)
-        return { allowed: false, code: 'CHAT_FORBIDDEN' };
+      if (owner) return { allowed: true, moderator: true, role: 'owner' };
+      if (moderator) break;
+      if (stream.visibility === 'followers') return { allowed: false, code: 'CHAT_FORBIDDEN' };
+      if (stream.visibility !== 'public' && input.entitled !== true)
+        return {
+          allowed: false,
+          code: stream.visibility === 'subscribers' ? 'CHAT_SUBSCRIBERS_ONLY' : 'CHAT_FORBIDDEN',
+        };
       break;
     }
     case 'room':
       return { allowed: false, code: 'CHAT_CHANNEL_NOT_FOUND' };
   }
-  if (banned && !actor.moderator) return { allowed: false, code: 'CHAT_BANNED' };
-  return { allowed: true, moderator: actor.moderator };
+  if (moderator) return { allowed: true, moderator: true, role: plainRole };
+  if (banned) return { allowed: false, code: 'CHAT_BANNED' };
+  if (input.subscribersOnly && input.entitled !== true)
+    return { allowed: false, code: 'CHAT_SUBSCRIBERS_ONLY' };
+  if (input.accountAgeOk === false) return { allowed: false, code: 'CHAT_ACCOUNT_TOO_NEW' };
+  return { allowed: true, moderator: false, role: plainRole };
+}
+
+/** Whether an account created at `createdAtMs` is at least `minAgeS` old at `nowMs`. */
+export function accountOldEnough(createdAtMs: number, nowMs: number, minAgeS: number): boolean {
+  return minAgeS <= 0 || nowMs - createdAtMs >= minAgeS * 1000;
+}
+
+/** Whether the author may still edit a message posted at `createdAtMs`. */
+export function withinEditWindow(createdAtMs: number, nowMs: number): boolean {
+  return nowMs - createdAtMs <= EDIT_WINDOW_MINUTES * 60_000;
+}
+
+/** Default channel settings: no slow mode, no filters, links allowed, no minimum age, open to all. */
+export const DEFAULT_CHANNEL_SETTINGS: ChannelSettings = {
+  slowModeS: 0,
+  blockedWords: [],
+  linksAllowed: true,
+  minAccountAgeS: 0,
+  subscribersOnly: false,
+};
+
+const LINK =
+  /\b(?:https?:\/\/|www\.)\S|\b[a-z0-9-]{2,}\.(?:com|net|org|io|gg|tv|me|co|app|xyz|ly|info|ru|link)\b/i;
+
+/** Whether text carries a web link (a URL, `www.` or a bare domain of a common top-level domain). */
+export function containsLink(text: string): boolean {
+  return LINK.test(text);
+}
+
+/** Folds text for word matching: lower case, accents removed, runs of non-letters to one space. */
+function fold(text: string): string {
+  return ` ${text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()} `;
+}
+
+/**
+ * Normalises a channel's blocked-word list: folded, trimmed, deduplicated, empty entries dropped.
+ * Each entry is a word or a phrase matched on word boundaries, case- and accent-insensitively.
+ */
+export function normalizeBlockedWords(words: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const word of words) {
+    const folded = fold(word).trim();
+    if (folded) out.add(folded);
+  }
+  return [...out];
+}
+
+/** Why text breaks a channel's filters, or 'ok'. */
+export function checkFilters(
+  text: string,
+  settings: Pick<ChannelSettings, 'blockedWords' | 'linksAllowed'>,
+): 'ok' | 'blocked_word' | 'link' {
+  if (settings.blockedWords.length > 0) {
+    const folded = fold(text);
+    for (const word of settings.blockedWords) if (folded.includes(` ${word} `)) return 'blocked_word';
+  }
+  if (!settings.linksAllowed && containsLink(text)) return 'link';
+  return 'ok';
+}
+
+/**
+ * Whether a message is visible to a viewer: messages of shadow-banned authors are seen by
+ * their author only.
+ */
+export function visibleTo(message: { authorId: string; shadow: boolean }, viewerId: string): boolean {
+  return !message.shadow || message.authorId === viewerId;
+}
+
+/** The quoted excerpt of a replied message: its first REPLY_EXCERPT_LENGTH code points, one line. */
+export function replyExcerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const points = [...flat];
+  return points.length <= REPLY_EXCERPT_LENGTH
+    ? flat
+    : `${points.slice(0, REPLY_EXCERPT_LENGTH - 1).join('')}…`;
+}
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
+
+/** Whether `emoji` is exactly one emoji grapheme (what reactions accept). */
+export function isEmoji(emoji: string): boolean {
+  if (emoji.length === 0 || emoji.length > 16 || !PICTOGRAPH.test(emoji)) return false;
+  let count = 0;
+  for (const _ of segmenter.segment(emoji)) if (++count > 1) return false;
+  return true;
+}
+
+/** Reaction counts per emoji from (emoji, count) rows, omitting zeros. */
+export function reactionCounts(
+  rows: readonly { emoji: string; count: number | string | bigint }[],
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const row of rows) {
+    const n = Number(row.count);
+    if (n > 0) out[row.emoji] = (out[row.emoji] ?? 0) + n;
+  }
+  return out;
+}
+
+/**
+ * Floating live reactions of one tick: counts per emoji per channel key, drained once a tick so
+ * a burst of thousands becomes one small event per channel.
+ */
+export class LiveReactionTally {
+  #counts = new Map<string, { channel: string; counts: Record<string, number> }>();
+
+  add(key: string, channel: string, emoji: string, by = 1): void {
+    let entry = this.#counts.get(key);
+    if (!entry) {
+      entry = { channel, counts: {} };
+      this.#counts.set(key, entry);
+    }
+    entry.counts[emoji] = (entry.counts[emoji] ?? 0) + by;
+  }
+
+  /** The tallies since the last drain, by key; empties the tally. */
+  drain(): Map<string, { channel: string; counts: Record<string, number> }> {
+    const out = this.#counts;
+    this.#counts = new Map();
+    return out;
+  }
+}
+
+/** Seconds between two typing signals of one user in one channel that are passed on. */
+export const TYPING_THROTTLE_MS = 2_000;
+
+/** Whether a typing signal at `nowMs` passes the throttle given the last one passed on. */
+export function typingPasses(lastMs: number | undefined, nowMs: number): boolean {
+  return lastMs === undefined || nowMs - lastMs >= TYPING_THROTTLE_MS;
+}
+
+/** Presence counts of a list of members. */
+export function presenceCounts(members: Iterable<Pick<PresenceMember, 'role'>>): PresenceCounts {
+  const counts: PresenceCounts = { total: 0, owners: 0, moderators: 0, members: 0, guests: 0 };
+  for (const m of members) {
+    counts.total++;
+    if (m.role === 'owner') counts.owners++;
+    else if (m.role === 'moderator') counts.moderators++;
+    else if (m.role === 'member') counts.members++;
+    else counts.guests++;
+  }
+  return counts;
 }
 
 /** Whether `actor` may delete a message written by `authorId` in a channel where they hold `moderator`. */

@@ -46,6 +46,39 @@ describe('the SDK realtime client against a server', () => {
     expect(history.items.map((m) => m.id)).not.toContain(sent.id);
   });
 
+  it('enters with role and presence, replies, edits, reacts and reads DMs with typed events', async () => {
+    const alice = await signUp(node.app);
+    const bob = await signUp(node.app);
+    const a = new RealtimeClient({ baseUrl: node.url, headers: { cookie: alice.cookie } });
+    const b = new RealtimeClient({ baseUrl: node.url, headers: { cookie: bob.cookie } });
+    clients.push(a, b);
+    await a.connect();
+    await b.connect();
+    const channel = `dm:${[alice.user.id, bob.user.id].sort().join(':')}`;
+    const entered = await a.enter(channel);
+    expect(entered.role).toBe('member');
+    expect(entered.presence.counts.total).toBe(1);
+    await b.enter(channel);
+    const edits: string[] = [];
+    const reactions: Record<string, number>[] = [];
+    const live: Record<string, number>[] = [];
+    b.on('chat.message.edited', (message) => edits.push(message.text));
+    b.on('chat.message.reactions', (data) => reactions.push(data.reactions));
+    b.on('reaction.sent', (data) => live.push(data.counts));
+    const first = await a.send(channel, 'hi');
+    const reply = await b.send(channel, 'hello', first.id);
+    expect(reply.replyTo).toMatchObject({ id: first.id, excerpt: 'hi' });
+    await a.edit(channel, first.id, 'hi!');
+    expect(await a.react(channel, reply.id, '👍')).toEqual({ '👍': 1 });
+    await a.liveReact(channel, '🔥');
+    await a.typing(channel);
+    await expect.poll(() => edits).toContain('hi!');
+    await expect.poll(() => reactions).toContainEqual({ '👍': 1 });
+    await expect.poll(() => live).toContainEqual({ '🔥': 1 });
+    expect(await b.markRead(channel, first.id)).toBe(0);
+    expect(await b.report(channel, { messageId: first.id }, 'spam')).toMatch(/^rpt_/);
+  });
+
   it('rejects refused connections and requests with the server code', async () => {
     const anonymous = new RealtimeClient({ baseUrl: node.url });
     clients.push(anonymous);
