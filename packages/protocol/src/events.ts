@@ -1,3 +1,5 @@
+import { type Static, Type } from 'typebox';
+
 /**
  * The closed event catalogue. The same names travel on sockets, in webhooks and in the SDK.
  * Adding an event is a minor change; renaming or removing one is a breaking change.
@@ -17,6 +19,14 @@ export const EVENT_CATALOGUE = {
   'user.created': 'A user account was created.',
   'reaction.sent': 'Live reactions were sent (aggregated per tick).',
   'gift.sent': 'A gift was sent to a creator.',
+  'payment.succeeded': 'A member paid for coins; the coins are in their wallet.',
+  'payment.refunded': 'A coin purchase was refunded or charged back; its coins were taken back.',
+  'tip.sent': 'A tip in coins was sent to a creator.',
+  'subscription.created': 'A member subscribed to a creator or to PRIME.',
+  'subscription.renewed': 'A subscription was charged for another month.',
+  'subscription.cancelled': 'A member cancelled a subscription (it ends with the paid period).',
+  'payout.requested': 'A creator asked to be paid their earnings.',
+  'payout.paid': 'An admin marked a payout as paid.',
   'recording.started': 'A live session started recording.',
   'recording.ready': 'A recording became a playable VOD asset.',
   'health.quality.drop': 'Ingest or transcoding fell behind real time.',
@@ -45,3 +55,37 @@ export interface EventEnvelope<T = Record<string, unknown>> {
   timestamp: string;
   data: T;
 }
+
+const GiftAnimationField = Type.Union([Type.Literal('float'), Type.Literal('burst'), Type.Literal('rain')]);
+
+/** Data of `gift.sent`: one gift send on a stream (quantity × the gift, `coins` in total). */
+export const GiftSentData = Type.Object({
+  id: Type.String(),
+  streamId: Type.String(),
+  creatorId: Type.String(),
+  fromUserId: Type.String(),
+  fromName: Type.String(),
+  giftId: Type.String(),
+  giftName: Type.String(),
+  /** An emoji. */
+  icon: Type.String(),
+  animation: GiftAnimationField,
+  quantity: Type.Integer({ minimum: 1 }),
+  coins: Type.Integer({ minimum: 1 }),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type GiftSentData = Static<typeof GiftSentData>;
+
+/** Data of `tip.sent`: coins given on a stream with an optional plain-text message. */
+export const TipSentData = Type.Object({
+  id: Type.String(),
+  streamId: Type.String(),
+  creatorId: Type.String(),
+  fromUserId: Type.String(),
+  fromName: Type.String(),
+  coins: Type.Integer({ minimum: 1 }),
+  /** Plain text, never HTML. */
+  message: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type TipSentData = Static<typeof TipSentData>;

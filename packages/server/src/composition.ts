@@ -4,11 +4,36 @@ import { AuditStore } from './audit/index.ts';
 import { brandingRoutes } from './branding/index.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { ChatService, ChatStore, chatRoutes } from './chat/index.ts';
+import { CommunityService, CommunityStore, communityRoutes } from './community/index.ts';
+import { GiftService, giftRoutes } from './gifts/index.ts';
 import { authGuardRoutes, IdentityService, identityRoutes } from './identity/index.ts';
+import { PaymentsService, paymentRoutes } from './payments/index.ts';
+import { PayoutService, payoutRoutes, SplitService } from './payouts/index.ts';
+import { type Entitlements, noEntitlements } from './platform/entitlements.ts';
 import type { MediaStorage } from './platform/media/index.ts';
 import type { Platform } from './platform/platform.ts';
-import { createMediaStorage, hlsRoutes, StreamService, StreamStore, streamRoutes } from './streams/index.ts';
+import {
+  createMediaStorage,
+  hlsRoutes,
+  liveRoutes,
+  PlaybackService,
+  ProfileService,
+  ProfileStore,
+  profileRoutes,
+  StreamService,
+  StreamStore,
+  streamRoutes,
+  ViewerStats,
+  ViewerStatsStore,
+  VodService,
+  VodStore,
+  vodRoutes,
+} from './streams/index.ts';
+import { SubscriptionService, subscriptionRoutes } from './subscriptions/index.ts';
 import { jwksRoutes, TenantService, tenantRoutes } from './tenants/index.ts';
+import { TicketService, ticketRoutes } from './tickets/index.ts';
+import { LedgerService } from './wallet/index.ts';
+import { walletRoutes } from './wallet/wallet.routes.ts';
 import { WebhookService, webhookRoutes } from './webhooks/index.ts';
 
 /** The capabilities' services, built once per process on top of the platform. */
@@ -21,6 +46,32 @@ export interface Services {
   /** Where live segments and playlists are stored and served from. */
   media: MediaStorage;
   chat: ChatService;
+  /** The 24/7 community room. */
+  community: CommunityService;
+  /** The coins ledger: every coin movement goes through it. */
+  ledger: LedgerService;
+  /** Buying coins: packages, orders, providers and their callbacks. */
+  payments: PaymentsService;
+  /** Gifts and tips on live streams. */
+  gifts: GiftService;
+  /** Pay-per-view tickets for streams and rooms. */
+  tickets: TicketService;
+  /** What users hold that opens gated content (tickets, subscriptions, PRIME). */
+  entitlements: Entitlements;
+  /** The revenue split: app default and per-creator overrides. */
+  split: SplitService;
+  /** Creator subscriptions and PRIME. */
+  subscriptions: SubscriptionService;
+  /** Creator earnings, payouts and statements. */
+  payouts: PayoutService;
+  /** Who may watch a stream or recording, and the signed playback tokens. */
+  playback: PlaybackService;
+  /** Live viewer analytics: heartbeats, bytes served, concurrent/peak/unique, watch time. */
+  viewerStats: ViewerStats;
+  /** Recordings (VOD assets) and their retention sweep. */
+  vods: VodService;
+  /** Per-app transcoding ladders (built-in and custom). */
+  profiles: ProfileService;
 }
 
 /** The composition root: builds every service and registers job handlers on the platform's worker. */
@@ -37,14 +88,57 @@ export function createServices(platform: Platform): Services {
     audit,
     store: new ChatStore(),
     streams: (appId, id) => streamStore.find(platform.db, appId, id),
+    entitlements: () => entitlements,
   });
+  const community = new CommunityService({ platform, chat, store: new CommunityStore() });
   const media = createMediaStorage(platform);
-  return { audit, identity, tenants, webhooks, streams, chat, media };
+  const ledger = new LedgerService({ db: platform.db, clock: platform.clock });
+  const payments = new PaymentsService({ platform, audit, ledger });
+  const split = new SplitService({ platform, audit });
+  const walletLocked = (appId: string, userId: string) => payments.isWalletLocked(appId, userId);
+  const gifts = new GiftService({ platform, audit, ledger, split, walletLocked });
+  const tickets = new TicketService({ platform, audit, ledger, split, walletLocked });
+  const subscriptions = new SubscriptionService({ platform, audit, ledger, split, walletLocked });
+  subscriptions.registerWorker(platform.worker);
+  const payouts = new PayoutService({ platform, audit, ledger, split });
+  const entitlements: Entitlements = {
+    ...noEntitlements,
+    hasTicket: (appId, userId, target) => tickets.hasTicket(appId, userId, target),
+    isSubscribed: (appId, userId, creatorId) => subscriptions.isSubscribed(appId, userId, creatorId),
+    isPrime: (appId, userId) => subscriptions.isPrime(appId, userId),
+  };
+  const playback = new PlaybackService({ platform, entitlements });
+  const viewerStats = new ViewerStats({ platform, store: new ViewerStatsStore() });
+  const vods = new VodService({ platform, storage: media, store: new VodStore() });
+  vods.registerWorker(platform.worker);
+  const profiles = new ProfileService({ platform, audit, store: new ProfileStore() });
+  return {
+    audit,
+    identity,
+    tenants,
+    webhooks,
+    streams,
+    chat,
+    community,
+    media,
+    ledger,
+    payments,
+    gifts,
+    tickets,
+    entitlements,
+    split,
+    subscriptions,
+    payouts,
+    playback,
+    viewerStats,
+    vods,
+    profiles,
+  };
 }
 
 /** What the HTTP app is built from: authentication and every capability's routes. */
 export function createAppDeps(platform: Platform, services: Services): AppDeps {
-  const { identity, tenants, webhooks, audit, streams, chat, media } = services;
+  const { identity, tenants, webhooks, audit, streams, chat, media, gifts, tickets } = services;
   return {
     platform,
     authenticator: {
@@ -60,11 +154,40 @@ export function createAppDeps(platform: Platform, services: Services): AppDeps {
       brandingRoutes({ platform, audit }),
       streamRoutes({ streams, tenants }),
       chatRoutes({ chat }),
+      communityRoutes({ community: services.community }),
+      walletRoutes({
+        ledger: services.ledger,
+        isLocked: (appId, userId) => services.payments.isWalletLocked(appId, userId),
+      }),
+      paymentRoutes({ payments: services.payments }),
+      giftRoutes({ gifts }),
+      ticketRoutes({ tickets }),
+      subscriptionRoutes({ subscriptions: services.subscriptions }),
+      payoutRoutes({ payouts: services.payouts, split: services.split }),
+      liveRoutes({
+        platform,
+        streams,
+        store: new StreamStore(),
+        playback: services.playback,
+        viewers: services.viewerStats,
+        tenants,
+        ticketPrice: (appId, streamId) => tickets.priceOf(appId, { kind: 'stream', id: streamId }),
+      }),
+      vodRoutes({ platform, vods: services.vods, playback: services.playback }),
+      profileRoutes({ profiles: services.profiles, tenants }),
     ],
     rootRoutes: [
       authGuardRoutes({ identity }),
       jwksRoutes({ tenants }),
-      hlsRoutes({ db: platform.db, store: new StreamStore(), storage: media }),
+      hlsRoutes({
+        db: platform.db,
+        store: new StreamStore(),
+        storage: media,
+        playback: services.playback,
+        viewers: services.viewerStats,
+        vods: new VodStore(),
+        now: () => platform.clock.now(),
+      }),
     ],
   };
 }

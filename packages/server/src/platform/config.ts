@@ -49,6 +49,20 @@ export interface Config {
   ffmpegPath: string | null;
   /** ffprobe executable; null: `ffprobe` on PATH, else the bundled @ffprobe-installer binary. */
   ffprobePath: string | null;
+  /** Payment providers: which are enabled and how to reach them (see PaymentsConfig). */
+  payments: PaymentsConfig;
+}
+
+/** Payment providers; a provider is enabled when its keys are set (the sandbox by PAYMENTS_SANDBOX). */
+export interface PaymentsConfig {
+  /** The built-in sandbox checkout, for the embedded default and demos: it pays without money. */
+  sandbox: boolean;
+  /** How long a call to a provider's API may take before the checkout is left pending for a retry. */
+  providerTimeoutMs: number;
+  /** ePayco: the merchant's P_CUST_ID_CLIENTE, P_KEY (signs confirmations) and public key (checkout). */
+  epayco: { customerId: string; pKey: string; publicKey: string; test: boolean } | null;
+  /** Stripe: the secret API key, the webhook signing secret and the API origin. */
+  stripe: { secretKey: string; webhookSecret: string; apiBase: string } | null;
 }
 
 const Env = Type.Object({
@@ -80,6 +94,15 @@ const Env = Type.Object({
   RTMP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 1935 }),
   FFMPEG_PATH: Type.Optional(Type.String({ minLength: 1 })),
   FFPROBE_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  PAYMENTS_SANDBOX: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
+  PAYMENTS_PROVIDER_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  EPAYCO_CUSTOMER_ID: Type.Optional(Type.String({ pattern: '^[0-9]{1,20}$' })),
+  EPAYCO_P_KEY: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+  EPAYCO_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+  EPAYCO_TEST: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
+  STRIPE_SECRET_KEY: Type.Optional(Type.String({ pattern: '^(sk|rk)_[A-Za-z0-9_]+$' })),
+  STRIPE_WEBHOOK_SECRET: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/=_]+$' })),
+  STRIPE_API_BASE: Type.String({ pattern: '^https?://[^/]+/?$', default: 'https://api.stripe.com' }),
 });
 type Env = Static<typeof Env>;
 
@@ -97,6 +120,7 @@ const INTEGER_KEYS = new Set([
   'BODY_LIMIT_BYTES',
   'JOBS_POLL_MS',
   'RTMP_PORT',
+  'PAYMENTS_PROVIDER_TIMEOUT_MS',
 ]);
 
 /** Reads and validates the configuration from `env`; throws ConfigError listing every problem. */
@@ -121,6 +145,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   if (withDefaults.TELEGRAM_BOT_TOKEN && !withDefaults.TELEGRAM_BOT_USERNAME) {
     problems.push('TELEGRAM_BOT_USERNAME: required when TELEGRAM_BOT_TOKEN is set');
+  }
+  const epaycoKeys = [
+    withDefaults.EPAYCO_CUSTOMER_ID,
+    withDefaults.EPAYCO_P_KEY,
+    withDefaults.EPAYCO_PUBLIC_KEY,
+  ];
+  if (epaycoKeys.some(Boolean) && !epaycoKeys.every(Boolean)) {
+    problems.push('EPAYCO_CUSTOMER_ID, EPAYCO_P_KEY and EPAYCO_PUBLIC_KEY: set all three or none');
+  }
+  if (Boolean(withDefaults.STRIPE_SECRET_KEY) !== Boolean(withDefaults.STRIPE_WEBHOOK_SECRET)) {
+    problems.push('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: set both or neither');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const e = withDefaults;
@@ -148,5 +183,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rtmpPort: e.RTMP_PORT,
     ffmpegPath: e.FFMPEG_PATH ?? null,
     ffprobePath: e.FFPROBE_PATH ?? null,
+    payments: {
+      sandbox: e.PAYMENTS_SANDBOX === 'true',
+      providerTimeoutMs: e.PAYMENTS_PROVIDER_TIMEOUT_MS,
+      epayco:
+        e.EPAYCO_CUSTOMER_ID && e.EPAYCO_P_KEY && e.EPAYCO_PUBLIC_KEY
+          ? {
+              customerId: e.EPAYCO_CUSTOMER_ID,
+              pKey: e.EPAYCO_P_KEY,
+              publicKey: e.EPAYCO_PUBLIC_KEY,
+              test: e.EPAYCO_TEST === 'true',
+            }
+          : null,
+      stripe:
+        e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+          ? {
+              secretKey: e.STRIPE_SECRET_KEY,
+              webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+              apiBase: e.STRIPE_API_BASE.replace(/\/+$/, ''),
+            }
+          : null,
+    },
   };
 }

@@ -14,6 +14,7 @@ export type LogCategory =
   | 'chat'
   | 'streams'
   | 'wallet'
+  | 'payments'
   | 'admin'
   | 'worker';
 

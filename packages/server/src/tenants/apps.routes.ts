@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../platform/errors.ts';
 import { requirePrincipal, requireSession } from '../platform/http/auth.ts';
 import { AUTHED_ERRORS, errorResponses, Id, Page, PageQuery } from '../platform/http/schemas.ts';
 import {

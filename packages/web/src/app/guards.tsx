@@ -32,3 +32,20 @@ export function RequireAdmin({ children }: { children: ReactNode }) {
     </RequireAuth>
   );
 }
+
+/** Like RequireAuth, and shows "for creators" to signed-in users who are neither creators nor admins. */
+export function RequireCreator({ children }: { children: ReactNode }) {
+  const { user } = useSession();
+  const { t } = useI18n();
+  return (
+    <RequireAuth>
+      {user?.role === 'creator' || user?.role === 'admin' ? (
+        children
+      ) : (
+        <EmptyState title={t('live.studio.forbidden')} testId="creator-forbidden">
+          <p className="muted">{t('live.studio.forbiddenHint')}</p>
+        </EmptyState>
+      )}
+    </RequireAuth>
+  );
+}

@@ -24,6 +24,9 @@ export function HomePage() {
         <h1 className="hero-title">{t('home.title', { name })}</h1>
         <p className="hero-lead">{t('home.lead')}</p>
         <div className="hero-actions">
+          <Link to="/live" className="btn btn-primary btn-large" data-testid="home-live">
+            {t('live.home.cta')}
+          </Link>
           {user ? (
             <>
               <Link to="/developer" className="btn btn-primary btn-large" data-testid="home-developer">
@@ -43,6 +46,9 @@ export function HomePage() {
               </Link>
             </>
           )}
+          <Link to="/community" className="btn btn-secondary btn-large" data-testid="home-community">
+            {t('chat.home.community')}
+          </Link>
           <a href="/api/docs" className="btn btn-ghost btn-large">
             {t('nav.apiDocs')}
           </a>

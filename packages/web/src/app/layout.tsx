@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { WalletLink } from '../features/money/wallet-link.tsx';
 import { useBranding } from './branding.tsx';
 import { isLocale, LOCALE_NAMES, LOCALES } from './i18n.ts';
 import { useI18n } from './i18n-context.tsx';
@@ -114,6 +115,17 @@ function UserMenu() {
           <Link to="/profile" className="menu-item" data-testid="menu-profile">
             {t('nav.profile')}
           </Link>
+          <Link to="/wallet" className="menu-item" data-testid="menu-wallet">
+            {t('money.nav.wallet')}
+          </Link>
+          <Link to="/subscriptions" className="menu-item" data-testid="menu-subscriptions">
+            {t('money.nav.subscriptions')}
+          </Link>
+          {(user.role === 'creator' || user.role === 'admin') && (
+            <Link to="/creator/earnings" className="menu-item" data-testid="menu-earnings">
+              {t('money.nav.earnings')}
+            </Link>
+          )}
           <button
             type="button"
             className="menu-item"
@@ -144,6 +156,25 @@ export function Layout() {
         <div className="header-inner">
           <Brand />
           <nav className="main-nav" aria-label={t('nav.main')}>
+            <NavLink to="/live" className="nav-link" data-testid="nav-live">
+              {t('live.nav.discover')}
+            </NavLink>
+            <NavLink to="/videos" className="nav-link" data-testid="nav-videos">
+              {t('live.nav.videos')}
+            </NavLink>
+            {(user?.role === 'creator' || user?.role === 'admin') && (
+              <NavLink to="/studio" className="nav-link" data-testid="nav-studio">
+                {t('live.nav.studio')}
+              </NavLink>
+            )}
+            <NavLink to="/community" className="nav-link" data-testid="nav-community">
+              {t('chat.nav.community')}
+            </NavLink>
+            {(user?.role === 'moderator' || user?.role === 'admin') && (
+              <NavLink to="/moderation" className="nav-link" data-testid="nav-moderation">
+                {t('chat.nav.moderation')}
+              </NavLink>
+            )}
             <NavLink to="/developer" className="nav-link" data-testid="nav-developer">
               {t('nav.developer')}
             </NavLink>
@@ -155,6 +186,7 @@ export function Layout() {
           </nav>
           <div className="header-actions">
             <LanguageSwitch />
+            {status === 'authenticated' && <WalletLink />}
             {status === 'authenticated' && <UserMenu />}
             {status === 'anonymous' && (
               <>

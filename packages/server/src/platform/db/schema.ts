@@ -189,6 +189,168 @@ export interface Database {
     amount: number;
     created_at: Timestamp;
   };
+  // Buying coins (005_payments.sql).
+  coin_packages: {
+    id: string;
+    app_id: string;
+    name: string;
+    coins: number;
+    price_minor: number;
+    currency: string;
+    active: Generated<boolean>;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  payment_orders: {
+    id: string;
+    app_id: string;
+    user_id: string;
+    package_id: string;
+    package_name: string;
+    coins: number;
+    amount_minor: number;
+    currency: string;
+    provider: 'sandbox' | 'epayco' | 'stripe';
+    status: Generated<'pending' | 'paid' | 'rejected' | 'failed' | 'refunded' | 'charged_back' | 'flagged'>;
+    provider_ref: string | null;
+    provider_payment_ref: string | null;
+    checkout_url: string | null;
+    flag_reason: string | null;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+    paid_at: NullableTimestamp;
+    reversed_at: NullableTimestamp;
+  };
+  payment_callbacks: {
+    id: string;
+    provider: string;
+    provider_event_id: string | null;
+    order_id: string | null;
+    raw_body: string;
+    headers: Json<Record<string, string>>;
+    verified: boolean;
+    outcome: string | null;
+    error: string | null;
+    received_at: Timestamp;
+  };
+  wallet_locks: {
+    id: string;
+    app_id: string;
+    user_id: string;
+    order_id: string;
+    coins_owed: number;
+    coins_recovered: Generated<number>;
+    created_at: Timestamp;
+    released_at: NullableTimestamp;
+  };
+  // Gifts, tips and tickets (006_gifts_tickets.sql).
+  gifts: {
+    id: string;
+    app_id: string;
+    name: string;
+    icon: string;
+    coins: number;
+    animation: 'float' | 'burst' | 'rain';
+    active: Generated<boolean>;
+    sort_order: Generated<number>;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  gift_events: {
+    id: string;
+    app_id: string;
+    kind: 'gift' | 'tip';
+    stream_id: string;
+    creator_id: string;
+    from_user_id: string;
+    from_name: string;
+    gift_id: string | null;
+    gift_name: string | null;
+    icon: string | null;
+    animation: 'float' | 'burst' | 'rain' | null;
+    quantity: number;
+    coins: number;
+    message: string | null;
+    request_key: string;
+    transaction_id: string;
+    created_at: Timestamp;
+  };
+  stream_gifters: {
+    app_id: string;
+    stream_id: string;
+    user_id: string;
+    coins: number;
+    updated_at: Timestamp;
+  };
+  ticket_prices: {
+    app_id: string;
+    target_kind: 'stream' | 'room';
+    target_id: string;
+    price_coins: number;
+    updated_by: string | null;
+    updated_at: Timestamp;
+  };
+  tickets: {
+    id: string;
+    app_id: string;
+    target_kind: 'stream' | 'room';
+    target_id: string;
+    user_id: string;
+    creator_id: string;
+    price_coins: number;
+    transaction_id: string;
+    created_at: Timestamp;
+  };
+  // Subscriptions and PRIME (007_subscriptions.sql).
+  subscription_plans: {
+    app_id: string;
+    creator_id: string;
+    price_coins: number;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  subscriptions: {
+    id: string;
+    app_id: string;
+    kind: 'creator' | 'prime';
+    user_id: string;
+    creator_id: string | null;
+    price_coins: number;
+    status: 'active' | 'past_due' | 'expired' | 'cancelled';
+    period: Generated<number>;
+    started_at: Timestamp;
+    current_period_start: Timestamp;
+    current_period_end: Timestamp;
+    cancel_at_period_end: Generated<boolean>;
+    idempotency_key: string;
+    ended_at: NullableTimestamp;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  // Split overrides and payouts (008_payouts.sql).
+  creator_splits: {
+    app_id: string;
+    creator_id: string;
+    creator_bps: number;
+    updated_by: string | null;
+    updated_at: Timestamp;
+  };
+  payouts: {
+    id: string;
+    app_id: string;
+    creator_id: string;
+    coins: number;
+    status: 'requested' | 'approved' | 'rejected' | 'paid';
+    reason: string | null;
+    reference: string | null;
+    idempotency_key: string | null;
+    decided_by: string | null;
+    decided_at: NullableTimestamp;
+    paid_by: string | null;
+    paid_at: NullableTimestamp;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
   // Live streams (004_streams.sql).
   streams: {
     id: string;
@@ -203,6 +365,7 @@ export interface Database {
     record: Generated<boolean>;
     latency_mode: Generated<'standard' | 'low'>;
     profile: Generated<string>;
+    encrypt: Generated<boolean>;
     current_session_id: string | null;
     created_at: Timestamp;
     updated_at: Timestamp;
@@ -222,6 +385,42 @@ export interface Database {
     started_at: Timestamp;
     ended_at: NullableTimestamp;
     end_reason: string | null;
+    encryption_key: string | null;
+  };
+  // Secure playback, viewer analytics and recordings (009_streams_playback.sql).
+  stream_viewer_stats: {
+    session_id: string;
+    app_id: string;
+    stream_id: string;
+    current_viewers: Generated<number>;
+    peak_viewers: Generated<number>;
+    unique_viewers: Generated<number>;
+    watch_seconds: Generated<number>;
+    bytes_served: Generated<number>;
+    series: Json<{ t: string; viewers: number }[]>;
+    updated_at: Timestamp;
+  };
+  vods: {
+    id: string;
+    app_id: string;
+    stream_id: string;
+    session_id: string;
+    owner_id: string | null;
+    title: string;
+    visibility: 'public' | 'followers' | 'subscribers' | 'ticketed';
+    duration_s: number;
+    rungs: Json<number[]>;
+    encrypted: Generated<boolean>;
+    created_at: Timestamp;
+    expires_at: Timestamp;
+    deleted_at: NullableTimestamp;
+  };
+  transcoding_profiles: {
+    app_id: string;
+    name: string;
+    rungs: Json<{ height: number; videoKbps: number; audioKbps: number }[]>;
+    created_at: Timestamp;
+    updated_at: Timestamp;
   };
   // Chat (003_chat.sql).
   chat_messages: {
@@ -234,18 +433,94 @@ export interface Database {
     created_at: Timestamp;
     deleted_at: NullableTimestamp;
     deleted_by: string | null;
+    // 010_realtime.sql
+    edited_at: NullableTimestamp;
+    reply_to: string | null;
+    reply_author: string | null;
+    reply_excerpt: string | null;
+    shadow: Generated<boolean>;
   };
   chat_bans: {
     app_id: string;
     channel: string;
     user_id: string;
-    kind: Generated<'ban' | 'timeout'>;
+    kind: Generated<'ban' | 'timeout' | 'shadow'>;
     reason: Generated<string>;
     banned_by: string | null;
     created_at: Timestamp;
     expires_at: NullableTimestamp;
   };
-  chat_channels: { app_id: string; channel: string; slow_mode_s: Generated<number>; updated_at: Timestamp };
+  chat_channels: {
+    app_id: string;
+    channel: string;
+    slow_mode_s: Generated<number>;
+    updated_at: Timestamp;
+    // 010_realtime.sql
+    blocked_words: Generated<string>;
+    links_allowed: Generated<boolean>;
+    min_account_age_s: Generated<number>;
+    subscribers_only: Generated<boolean>;
+  };
+  // Realtime (010_realtime.sql).
+  chat_reactions: {
+    app_id: string;
+    message_id: string;
+    emoji: string;
+    user_id: string;
+    created_at: Timestamp;
+  };
+  chat_channel_roles: {
+    app_id: string;
+    channel: string;
+    user_id: string;
+    role: 'moderator';
+    granted_by: string;
+    created_at: Timestamp;
+  };
+  chat_read_state: {
+    app_id: string;
+    channel: string;
+    user_id: string;
+    last_read_id: string;
+    updated_at: Timestamp;
+  };
+  chat_reports: {
+    id: string;
+    app_id: string;
+    channel: string;
+    message_id: string | null;
+    target_user_id: string | null;
+    reporter_id: string;
+    reason: string;
+    status: Generated<'open' | 'resolved' | 'dismissed'>;
+    resolution: string | null;
+    resolved_by: string | null;
+    resolved_at: NullableTimestamp;
+    created_at: Timestamp;
+  };
+  chat_moderation_log: {
+    id: string;
+    app_id: string;
+    channel: string;
+    actor_id: string;
+    actor_name: string;
+    action: string;
+    target_id: string | null;
+    data: Generated<string>;
+    created_at: Timestamp;
+  };
+  community_rooms: { app_id: string; capacity: Generated<number>; created_at: Timestamp };
+  community_members: {
+    app_id: string;
+    user_id: string;
+    name: string;
+    role: 'moderator' | 'member' | 'guest';
+    present_since: NullableTimestamp;
+    total_seconds: Generated<number>;
+    muted_until: NullableTimestamp;
+    removed_until: NullableTimestamp;
+    first_joined_at: Timestamp;
+  };
 }
 
 export type UserRole = 'member' | 'creator' | 'moderator' | 'admin';

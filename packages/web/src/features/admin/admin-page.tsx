@@ -19,6 +19,12 @@ export function AdminPage() {
           { to: '/admin/mail', label: t('admin.mail.tab'), testId: 'admin-tab-mail' },
           { to: '/admin/jobs', label: t('admin.jobs.tab'), testId: 'admin-tab-jobs' },
           { to: '/admin/audit', label: t('admin.audit.tab'), testId: 'admin-tab-audit' },
+          { to: '/admin/payments', label: t('money.admin.payments'), testId: 'admin-tab-payments' },
+          { to: '/admin/payouts', label: t('money.admin.payouts'), testId: 'admin-tab-payouts' },
+          { to: '/admin/coin-packages', label: t('money.admin.packages'), testId: 'admin-tab-coin-packages' },
+          { to: '/admin/gifts', label: t('money.admin.gifts'), testId: 'admin-tab-gifts' },
+          { to: '/admin/split', label: t('money.admin.split'), testId: 'admin-tab-split' },
+          { to: '/admin/prime', label: t('money.admin.prime'), testId: 'admin-tab-prime' },
         ]}
       />
       <div className="tab-panel">
