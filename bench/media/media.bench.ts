@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildHlsLadderArgs, locateMediaTool } from '../../packages/server/src/platform/media/index.ts';
 import { LIVE_PRESET } from '../../packages/server/src/streams/transcoder.ts';
+import { liveLatencyConfig } from '../../packages/web/src/features/live/player.ts';
 import { ROOT, startNode, stop } from '../lib/process.ts';
 
 const WIDTH = 1280;
@@ -275,13 +276,6 @@ async function waitPlayable(master: string, since: number, timeoutMs = 30_000): 
   throw new Error(`${master} was not playable within ${timeoutMs} ms`);
 }
 
-/** hls.js settings per latency mode, as the watch page uses them. */
-function playerConfig(mode: 'low' | 'standard') {
-  return mode === 'low'
-    ? { lowLatencyMode: true, liveSyncDuration: 1.5, liveMaxLatencyDuration: 5, maxLiveSyncPlaybackRate: 1.2 }
-    : { liveSyncDuration: 3, liveMaxLatencyDuration: 9, maxLiveSyncPlaybackRate: 1.2 };
-}
-
 /** Plays `master` in Chromium and samples glass-to-glass latency against the publisher start. */
 async function glassToGlass(
   browser: import('playwright-core').Browser,
@@ -324,7 +318,7 @@ async function glassToGlass(
           void video.play();
         });
       },
-      { src: master, config: playerConfig(mode) },
+      { src: master, config: liveLatencyConfig(mode) },
     );
     await page.waitForFunction(
       () => (document.getElementById('v') as HTMLVideoElement).currentTime > 1,

@@ -10,6 +10,7 @@ import {
   formatLatency,
   type LevelInfo,
   latencySeconds,
+  liveLatencyConfig,
   playbackTokenOf,
   qualityOptions,
   withPlaybackToken,
@@ -49,10 +50,7 @@ export interface LivePlayerProps {
 /** hls.js tuning per latency mode: low latency stays two 1 s segments behind the edge. */
 function hlsConfig(latencyMode: LatencyMode, token: () => string | null): Partial<HlsConfig> {
   return {
-    lowLatencyMode: latencyMode === 'low',
-    liveSyncDurationCount: latencyMode === 'low' ? 2 : 3,
-    liveMaxLatencyDurationCount: latencyMode === 'low' ? 5 : 8,
-    maxLiveSyncPlaybackRate: 1.2,
+    ...liveLatencyConfig(latencyMode),
     backBufferLength: 30,
     xhrSetup: (xhr, url) => {
       xhr.open('GET', withPlaybackToken(url, token()), true);

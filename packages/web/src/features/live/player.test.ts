@@ -4,6 +4,7 @@ import {
   formatLatency,
   latencySeconds,
   levelLabel,
+  liveLatencyConfig,
   playbackTokenOf,
   publicPlaybackUrl,
   qualityOptions,
@@ -118,5 +119,16 @@ describe('tokenRefreshDelay', () => {
 
   it('builds the public master URL on the same origin', () => {
     expect(publicPlaybackUrl('str_1')).toBe('/hls/str_1/master.m3u8');
+  });
+});
+
+describe('liveLatencyConfig', () => {
+  it('holds low-latency playback closer to the live edge than standard', () => {
+    const low = liveLatencyConfig('low');
+    const standard = liveLatencyConfig('standard');
+    expect(low.lowLatencyMode).toBe(true);
+    expect(low.liveSyncDuration).toBeLessThan(standard.liveSyncDuration);
+    expect(low.liveSyncDuration).toBeLessThan(low.liveMaxLatencyDuration);
+    expect(standard.liveSyncDuration).toBeLessThan(standard.liveMaxLatencyDuration);
   });
 });
