@@ -550,4 +550,10 @@ describe.each(e2eDatabases())('coins, gifts, earnings and payouts in the browser
     );
     expect(active.map((gift) => gift.name)).not.toContain('Star');
   });
+
+  it('leaves a ledger that `pnptv ledger verify` passes', async () => {
+    await server.stop({ keepData: true });
+    const verified = await server.cli(['ledger', 'verify']);
+    expect(verified.code, verified.output).toBe(0);
+  });
 });

@@ -16,8 +16,13 @@ export interface ServerProcess {
   database: 'pglite' | 'postgres';
   /** Everything the process printed so far. */
   output(): string;
-  /** Sends SIGTERM, waits for exit, and removes the data directory unless `keepData`. */
+  /**
+   * Sends SIGTERM, waits for exit, and removes the data directory and drops the PostgreSQL
+   * database unless `keepData`.
+   */
   stop(options?: { keepData?: boolean }): Promise<void>;
+  /** Runs a `pnptv` CLI command on this server's database (stop the server first on PGlite). */
+  cli(args: string[]): Promise<{ code: number | null; output: string }>;
 }
 
 async function createDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -110,9 +115,26 @@ export async function startServer(options: {
         await exited;
         clearTimeout(timer);
       }
-      if (!stopOptions.keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (stopOptions.keepData) return;
+      rmSync(dataDir, { recursive: true, force: true });
       await drop?.();
+      drop = null;
     },
+    cli: (args) =>
+      new Promise((resolve) => {
+        const cli = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts', ...args], {
+          cwd: ROOT,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let printed = '';
+        const collect = (chunk: Buffer) => {
+          printed += chunk.toString();
+        };
+        cli.stdout?.on('data', collect);
+        cli.stderr?.on('data', collect);
+        cli.on('exit', (code) => resolve({ code, output: printed }));
+      }),
   };
 }
 
