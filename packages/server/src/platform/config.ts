@@ -51,6 +51,17 @@ export interface Config {
   ffprobePath: string | null;
   /** Payment providers: which are enabled and how to reach them (see PaymentsConfig). */
   payments: PaymentsConfig;
+  /** S3-compatible media storage (path-style); null keeps media on local disk under `<dataDir>/media`. */
+  s3: S3Config | null;
+}
+
+/** An S3-compatible bucket for segments, playlists, posters and recordings. */
+export interface S3Config {
+  endpoint: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
 }
 
 /** Payment providers; a provider is enabled when its keys are set (the sandbox by PAYMENTS_SANDBOX). */
@@ -103,6 +114,11 @@ const Env = Type.Object({
   STRIPE_SECRET_KEY: Type.Optional(Type.String({ pattern: '^(sk|rk)_[A-Za-z0-9_]+$' })),
   STRIPE_WEBHOOK_SECRET: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/=_]+$' })),
   STRIPE_API_BASE: Type.String({ pattern: '^https?://[^/]+/?$', default: 'https://api.stripe.com' }),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
+  S3_BUCKET: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })),
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  S3_REGION: Type.String({ pattern: '^[a-z0-9-]{1,64}$', default: 'us-east-1' }),
 });
 type Env = Static<typeof Env>;
 
@@ -157,6 +173,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (Boolean(withDefaults.STRIPE_SECRET_KEY) !== Boolean(withDefaults.STRIPE_WEBHOOK_SECRET)) {
     problems.push('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: set both or neither');
   }
+  const s3Keys = [
+    withDefaults.S3_ENDPOINT,
+    withDefaults.S3_BUCKET,
+    withDefaults.S3_ACCESS_KEY_ID,
+    withDefaults.S3_SECRET_ACCESS_KEY,
+  ];
+  if (s3Keys.some(Boolean) && !s3Keys.every(Boolean)) {
+    problems.push('S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set all four or none');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const e = withDefaults;
   return {
@@ -204,5 +229,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             }
           : null,
     },
+    s3:
+      e.S3_ENDPOINT && e.S3_BUCKET && e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+        ? {
+            endpoint: e.S3_ENDPOINT.replace(/\/+$/, ''),
+            bucket: e.S3_BUCKET,
+            accessKeyId: e.S3_ACCESS_KEY_ID,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+            region: e.S3_REGION,
+          }
+        : null,
   };
 }

@@ -52,15 +52,30 @@ export { type VodRow, VodStore } from './vods.store.ts';
 
 import { join } from 'node:path';
 import { capLogger } from '../platform/log.ts';
-import { LocalMediaStorage, locateMediaTool, type MediaStorage } from '../platform/media/index.ts';
+import {
+  LocalMediaStorage,
+  locateMediaTool,
+  type MediaStorage,
+  S3MediaStorage,
+} from '../platform/media/index.ts';
 import type { Platform } from '../platform/platform.ts';
 import { NmsIngestServer } from './ingest.nms.ts';
 import { LiveIngest } from './ingest.service.ts';
 import { StreamStore } from './streams.store.ts';
 
-/** The media storage chosen by configuration: local disk under `<DATA_DIR>/media`. */
+/**
+ * The media storage chosen by configuration: the S3 bucket when S3_* is set (ffmpeg's working
+ * folders staged under `<DATA_DIR>/media-staging`), else local disk under `<DATA_DIR>/media`.
+ */
 export function createMediaStorage(platform: Platform): MediaStorage {
-  return new LocalMediaStorage(join(platform.config.dataDir, 'media'));
+  const { s3, dataDir } = platform.config;
+  if (s3)
+    return new S3MediaStorage({
+      ...s3,
+      stagingDir: join(dataDir, 'media-staging'),
+      log: capLogger(platform.log, 'streams').child({ part: 's3' }),
+    });
+  return new LocalMediaStorage(join(dataDir, 'media'));
 }
 
 /** The ingest role's service on node-media-server, with ffmpeg located from the configuration. Call `start(port)`. */

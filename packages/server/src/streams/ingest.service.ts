@@ -44,6 +44,7 @@ export type EndReason =
   | 'deleted'
   | 'key_rotated'
   | 'transcoder_failed'
+  | 'storage_failed'
   | 'shutdown'
   | 'no_video';
 
@@ -72,6 +73,9 @@ interface LiveSession {
   keyDir: string | null;
 }
 
+/** How long media uploads may keep failing before live sessions are ended (`storage_failed`), ms. */
+export const STORAGE_FAILURE_GRACE_MS = 10_000;
+
 /** How often a live session's ingest health is published for the studio, ms. */
 export const INGEST_HEALTH_EVERY_MS = 2_000;
 
@@ -88,6 +92,8 @@ export interface LiveIngestDeps {
   heartbeatMs?: number;
   /** Silence after which another node's session counts as orphaned, ms (default ORPHAN_AFTER_MS). */
   orphanAfterMs?: number;
+  /** How long media uploads may fail before live sessions end, ms (default STORAGE_FAILURE_GRACE_MS). */
+  storageFailureGraceMs?: number;
 }
 
 /**
@@ -109,12 +115,38 @@ export class LiveIngest {
   #port = 0;
   #stopping = false;
   #heartbeat: NodeJS.Timeout | null = null;
+  #storageFailure: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: LiveIngestDeps) {
-    // 'streams' is not yet in platform/log.ts's LogCategory union; tagged the same way capLogger does.
     this.#log = capLogger(deps.platform.log, 'streams').child({ part: 'ingest' });
     this.#metrics = new IngestMetrics(deps.platform.metrics.registry);
     this.#vods = new VodService({ platform: deps.platform, storage: deps.storage, store: new VodStore() });
+    if ('onUploadHealth' in deps.storage)
+      deps.storage.onUploadHealth = (failing) => this.#onStorageHealth(failing);
+  }
+
+  /**
+   * Media uploads failing for longer than the grace period end every live session with
+   * `storage_failed` (viewers would otherwise watch a frozen "live" stream); a recovery within
+   * the grace period changes nothing.
+   */
+  #onStorageHealth(failing: boolean): void {
+    if (!failing) {
+      if (this.#storageFailure) clearTimeout(this.#storageFailure);
+      this.#storageFailure = null;
+      return;
+    }
+    if (this.#storageFailure) return;
+    this.#storageFailure = setTimeout(() => {
+      this.#storageFailure = null;
+      if (this.#sessions.size === 0) return;
+      this.#log.error(
+        { streams: [...this.#sessions.keys()] },
+        'media storage keeps failing; ending live sessions',
+      );
+      for (const session of this.#sessions.values()) void this.#end(session, 'storage_failed');
+    }, this.deps.storageFailureGraceMs ?? STORAGE_FAILURE_GRACE_MS);
+    this.#storageFailure.unref();
   }
 
   /** The bound RTMP port (after start). */
@@ -172,6 +204,8 @@ export class LiveIngest {
   async stop(): Promise<void> {
     this.#stopping = true;
     if (this.#heartbeat) clearInterval(this.#heartbeat);
+    if (this.#storageFailure) clearTimeout(this.#storageFailure);
+    this.#storageFailure = null;
     this.#heartbeat = null;
     await this.#unsubscribeControl?.();
     this.#unsubscribeControl = null;
@@ -283,7 +317,10 @@ export class LiveIngest {
           }),
       },
       outputDir,
-      () => void this.#end(session, 'transcoder_failed'),
+      (reason) => {
+        this.#log.error({ streamId: stream.id, reason }, 'transcoder gave up');
+        void this.#end(session, reason);
+      },
     );
     session.transcoder.onHealth = (health) => this.#onHealth(session, health);
     await session.transcoder.start();

@@ -54,6 +54,18 @@ export function withHlsOptions(
   return [...out.slice(0, at + 2), ...options, ...out.slice(at + 2)];
 }
 
+/** ffmpeg's messages for an output it cannot write (folder gone or not a folder, disk full, read-only, denied). */
+const STORAGE_ERRORS =
+  /No such file or directory|Not a directory|Is a directory|Read-only file system|No space left on device|Disk quota exceeded|Permission denied/;
+
+/** Whether ffmpeg's last stderr lines say it failed because its output could not be written. */
+export function isStorageFailure(stderrTail: string): boolean {
+  return STORAGE_ERRORS.test(stderrTail);
+}
+
+/** Why a transcoder gave up after its restarts ran out. */
+export type TranscoderFailure = 'transcoder_failed' | 'storage_failed';
+
 /** What one live transcode is made of. */
 export interface TranscodeJob {
   streamId: string;
@@ -87,7 +99,7 @@ export class LiveTranscoder {
     deps: { ffmpegPath: string; log: Logger },
     private readonly job: TranscodeJob,
     outputDir: string,
-    onGiveUp: () => void,
+    onGiveUp: (reason: TranscoderFailure) => void,
   ) {
     this.#outputDir = outputDir;
     const args = (run: number) =>
@@ -137,7 +149,8 @@ export class LiveTranscoder {
         child.once('close', unsubscribe);
       },
       onCrash: ({ willRestart }) => {
-        if (!willRestart) onGiveUp();
+        if (!willRestart)
+          onGiveUp(isStorageFailure(this.#supervisor.stderrTail) ? 'storage_failed' : 'transcoder_failed');
       },
     });
   }

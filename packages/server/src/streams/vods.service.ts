@@ -95,11 +95,13 @@ export class VodService {
     const vodDir = await storage.workDir(vodPrefix(id));
     await rm(vodDir, { recursive: true, force: true });
     await rename(liveDir, vodDir);
+    await storage.flush?.();
     for (const [rendition, text] of playlists)
       await storage.put(
         `${vodPrefix(id)}/${rendition}/${VARIANT_PLAYLIST}`,
         Buffer.from(finishedPlaylist(text)),
       );
+    await storage.release?.(vodPrefix(id));
 
     const days = await this.retentionDays(session.appId);
     const expiresAt = new Date(nowMs + days * 24 * HOUR_MS);

@@ -17,6 +17,12 @@ export interface MediaStorage {
   removePrefix(prefix: string): Promise<void>;
   /** A local folder whose files are the objects under `prefix` (created if missing). */
   workDir(prefix: string): Promise<string>;
+  /** Waits until the working folders' finished files are in storage (an object store uploads them in the background). */
+  flush?(): Promise<void>;
+  /** Object stores: uploads what is left of the working folder under `prefix`, then drops the local copy (the objects stay). */
+  release?(prefix: string): Promise<void>;
+  /** Object stores: called when background uploads start failing (true) and when they work again (false). */
+  onUploadHealth?: ((failing: boolean, error?: unknown) => void) | null;
 }
 
 /** Keys are relative paths of safe segments only: no `..`, no empty parts, no backslashes. */
