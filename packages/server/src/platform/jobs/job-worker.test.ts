@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '../db/database.ts';
 import { createLogger } from '../log.ts';
 import { createMetrics } from '../metrics.ts';
 import { JobWorker } from './job-worker.ts';
-import { backoffMs, nextStepAfterFailure } from './jobs.rules.ts';
+import { backoffMs, IDLE_POLL_MAX_FACTOR, idlePollMs, nextStepAfterFailure } from './jobs.rules.ts';
 import { JobStore } from './jobs.store.ts';
 
 describe('backoffMs', () => {
@@ -22,6 +22,13 @@ describe('backoffMs', () => {
   it('dead-letters only once the attempts are used up', () => {
     expect(nextStepAfterFailure(2, 3)).toBe('retry');
     expect(nextStepAfterFailure(3, 3)).toBe('dead');
+  });
+});
+
+describe('idlePollMs', () => {
+  it('doubles the idle sleep with each empty poll, up to its cap', () => {
+    expect([0, 1, 2, 3, 4, 10].map((n) => idlePollMs(500, n))).toEqual([500, 1000, 2000, 4000, 4000, 4000]);
+    expect(idlePollMs(100, 99)).toBe(100 * IDLE_POLL_MAX_FACTOR);
   });
 });
 

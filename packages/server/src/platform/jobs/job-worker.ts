@@ -3,7 +3,7 @@ import type { Bus } from '../bus/bus.port.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/schema.ts';
 import type { Metrics } from '../metrics.ts';
-import { backoffMs, nextStepAfterFailure } from './jobs.rules.ts';
+import { backoffMs, idlePollMs, nextStepAfterFailure } from './jobs.rules.ts';
 import type { JobRow, JobStore } from './jobs.store.ts';
 
 /** What a handler gets: the job's identity and payload. Handlers must be idempotent (delivery is at-least-once). */
@@ -31,8 +31,9 @@ export const JOBS_WAKE_TOPIC = 'jobs.wake';
 
 /**
  * Polls the outbox, runs due jobs with bounded concurrency, retries failures with
- * exponential backoff and dead-letters jobs that run out of attempts. `stop()` waits for
- * running jobs to finish.
+ * exponential backoff and dead-letters jobs that run out of attempts. An idle worker polls less
+ * and less often (see `idlePollMs`) until new work wakes it. `stop()` waits for running jobs to
+ * finish.
  */
 export class JobWorker {
   private readonly handlers = new Map<string, { handler: JobHandler; options: JobKindOptions }>();
@@ -41,6 +42,8 @@ export class JobWorker {
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private unsubscribe: (() => Promise<void>) | null = null;
+  /** Polls in a row that found nothing due; the idle sleep grows with it. */
+  private emptyPolls = 0;
 
   constructor(
     private readonly deps: {
@@ -85,6 +88,7 @@ export class JobWorker {
 
   /** Makes an idle worker poll now instead of at its next tick. */
   wake(): void {
+    this.emptyPolls = 0;
     this.wakeUp?.();
   }
 
@@ -119,7 +123,9 @@ export class JobWorker {
         });
         this.inflight.add(task);
       }
-      if (claimed.length === 0 || this.inflight.size >= concurrency) await this.sleep(this.deps.pollMs);
+      if (claimed.length > 0) this.emptyPolls = 0;
+      if (claimed.length === 0) await this.sleep(idlePollMs(this.deps.pollMs, this.emptyPolls++));
+      else if (this.inflight.size >= concurrency) await this.sleep(this.deps.pollMs);
     }
   }
 

@@ -17,3 +17,17 @@ export function backoffMs(
 export function nextStepAfterFailure(attempts: number, maxAttempts: number): 'retry' | 'dead' {
   return attempts >= maxAttempts ? 'dead' : 'retry';
 }
+
+/** How many times longer than its poll interval an idle worker may sleep between polls. */
+export const IDLE_POLL_MAX_FACTOR = 8;
+
+/**
+ * How long a worker sleeps after `emptyPolls` polls in a row found nothing due: the poll
+ * interval, doubling with each empty poll up to IDLE_POLL_MAX_FACTOR times it. New work wakes
+ * a sleeping worker at once (in process and across nodes through the bus), so the longer sleep
+ * only delays jobs scheduled for later and retries, and spares an idle server its queries.
+ */
+export function idlePollMs(pollMs: number, emptyPolls: number): number {
+  const factor = 2 ** Math.min(Math.max(0, emptyPolls), Math.log2(IDLE_POLL_MAX_FACTOR));
+  return pollMs * factor;
+}
