@@ -2,9 +2,7 @@ import type { Browser, BrowserContext, Dialog, Locator, Page } from 'playwright-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
-
-/** How long one UI step may take before the test fails, in ms (generous: the machine has 2 cores). */
-const STEP_MS = 30_000;
+import { STEP_MS, visible } from './steps.ts';
 
 /** Payloads that must come out as inert text, in messages and in a display name. */
 const XSS_PAYLOADS = [
@@ -14,12 +12,6 @@ const XSS_PAYLOADS = [
   '"><svg onload=alert(1)>',
   '{{7*7}}',
 ];
-
-/** Waits until `locator` is visible. */
-async function visible(locator: Locator, timeout = STEP_MS): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout });
-  return locator;
-}
 
 /** The message bodies shown in a page's chat, in order. */
 async function messageTexts(page: Page): Promise<string[]> {

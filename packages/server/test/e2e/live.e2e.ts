@@ -1,97 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locateMediaTool } from '../../src/platform/media/index.ts';
 import { launchBrowser, SCREENSHOT_DIR, screenshot } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
+import { freePort, publishTestPattern, STEP_MS, visible, waitFor } from './steps.ts';
 
-/** How long one UI step may take, ms (2 shared cores: generous). */
-const STEP_MS = 30_000;
 /** How long the first playable master may take after publishing starts, ms. */
 const GO_LIVE_MS = 60_000;
 /** Renditions the 854x480 test source gets from the standard ladder (never upscaled). */
 const RUNGS = [480, 360];
-
-const ffmpeg = locateMediaTool('ffmpeg', process.env.FFMPEG_PATH ?? null);
-
-/** A free TCP port on 127.0.0.1 for the RTMP ingest. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/**
- * A test publisher as OBS would be: 854x480 testsrc2 + sine, x264 with 1 s keyframes and AAC,
- * FLV over RTMP to the server URL and key the studio showed.
- */
-function publish(rtmpUrl: string, streamKey: string, seconds: number): ChildProcess {
-  const child = spawn(
-    ffmpeg,
-    [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=854x480:rate=30',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:sample_rate=48000',
-      '-t',
-      String(seconds),
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-tune',
-      'zerolatency',
-      '-g',
-      '30',
-      '-pix_fmt',
-      'yuv420p',
-      '-c:a',
-      'aac',
-      '-b:a',
-      '64k',
-      '-f',
-      'flv',
-      `${rtmpUrl.replace(/\/+$/, '')}/${streamKey}`,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  child.stderr?.resume();
-  return child;
-}
-
-/** Waits until `locator` is visible. */
-async function visible(locator: Locator, timeout = STEP_MS): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout });
-  return locator;
-}
-
-/** Polls `check` until it returns a value other than undefined, or fails with `what` after `timeoutMs`. */
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = STEP_MS,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** The playing state of a page's `<video>` found by test id. */
 async function videoState(page: Page, testId: string) {
@@ -234,7 +152,7 @@ describe.each(e2eDatabases())('live streaming pages on %s', (database) => {
   });
 
   it('goes live from an ffmpeg publisher and the studio shows status, preview and ingest health', async () => {
-    const child = publish(rtmpUrl, streamKey, 300);
+    const child = publishTestPattern(rtmpUrl, streamKey, { seconds: 300, size: '854x480' });
     live = child;
     publishers.add(child);
     child.once('close', () => publishers.delete(child));

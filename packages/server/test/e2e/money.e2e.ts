@@ -1,13 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locateMediaTool } from '../../src/platform/media/index.ts';
 import { launchBrowser, screenshot } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
+import { freePort, publishTestPattern, STEP_MS, visible, waitFor } from './steps.ts';
 
-/** How long one UI step may take, ms (2 shared cores: generous). */
-const STEP_MS = 30_000;
 /** How long a stream may take to go live after ffmpeg starts publishing, ms. */
 const GO_LIVE_MS = 90_000;
 /** The package the admin puts on sale and the member buys. */
@@ -19,82 +16,6 @@ const TIP_COINS = 150;
 const TICKET_COINS = 100;
 const PLAN_COINS = 120;
 const PRIME_COINS = 300;
-
-const ffmpeg = locateMediaTool('ffmpeg', process.env.FFMPEG_PATH ?? null);
-
-/** A free TCP port on 127.0.0.1 for the RTMP ingest. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** A test publisher as OBS would be: testsrc2 + sine, x264 with 1 s keyframes and AAC, FLV over RTMP. */
-function publish(rtmpUrl: string, streamKey: string, seconds: number): ChildProcess {
-  const child = spawn(
-    ffmpeg,
-    [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=640x360:rate=30',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:sample_rate=48000',
-      '-t',
-      String(seconds),
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-tune',
-      'zerolatency',
-      '-g',
-      '30',
-      '-pix_fmt',
-      'yuv420p',
-      '-c:a',
-      'aac',
-      '-b:a',
-      '64k',
-      '-f',
-      'flv',
-      `${rtmpUrl.replace(/\/+$/, '')}/${streamKey}`,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  child.stderr?.resume();
-  return child;
-}
-
-/** Waits until `locator` is visible. */
-async function visible(locator: Locator, timeout = STEP_MS): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout });
-  return locator;
-}
-
-/** Polls `check` until it returns a value other than undefined, or fails with `what` after `timeoutMs`. */
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = STEP_MS,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** The number a `data-*` attribute of `locator` holds. */
 async function numberAttribute(locator: Locator, name: string): Promise<number> {
@@ -293,7 +214,10 @@ describe.each(e2eDatabases())('coins, gifts, earnings and payouts in the browser
       ingest: { rtmpUrl: string; streamKey: string };
     };
     streamId = body.stream.id;
-    const child = publish(body.ingest.rtmpUrl, body.ingest.streamKey, 600);
+    const child = publishTestPattern(body.ingest.rtmpUrl, body.ingest.streamKey, {
+      seconds: 600,
+      size: '640x360',
+    });
     publishers.add(child);
     child.once('close', () => publishers.delete(child));
     await waitFor(
