@@ -141,6 +141,7 @@ export async function handleEvent(
     case 'typing': {
       if (!joined()) throw chatErrors.CHAT_NOT_JOINED();
       if (!actor.canWrite) throw chatErrors.CHAT_FORBIDDEN();
+      await chat.moderation.checkNotTimedOut(actor, channel);
       const now = deps.now();
       if (typingPasses(socket.data.typing.get(channel), now)) {
         socket.data.typing.set(channel, now);

@@ -122,7 +122,7 @@ describe.each(testDatabases().map((f) => [f.name, f]))('chat moderation on %s', 
     expect(rows).toEqual([]);
   });
 
-  it('keeps a timed-out user reading but not posting', async () => {
+  it('keeps a timed-out user reading but not posting or typing', async () => {
     const user = await signUp(node.app);
     const m = await client(mod);
     const u = await client(user);
@@ -135,6 +135,7 @@ describe.each(testDatabases().map((f) => [f.name, f]))('chat moderation on %s', 
     expect(codeOf(await request<Res>(u, 'message.send', { channel: 'community', text: 'hi' }))).toBe(
       'CHAT_TIMED_OUT',
     );
+    expect(codeOf(await request<Res>(u, 'typing', { channel: 'community' }))).toBe('CHAT_TIMED_OUT');
     const sent = await request<Res>(m, 'message.send', { channel: 'community', text: 'still here' });
     if (!sent.ok) throw new Error(sent.error.code);
     await seen.waitFor(

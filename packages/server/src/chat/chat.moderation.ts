@@ -116,14 +116,20 @@ export class ChatModeration {
     },
   ) {}
 
-  /** Refuses a post while the author is timed out (channel or app-wide) or inside the channel's slow mode. */
-  async checkCanPost(actor: ChatActor, channel: string, moderator: boolean): Promise<void> {
-    const { cache, rateLimiter } = this.deps.platform;
+  /** Throws CHAT_TIMED_OUT while the user is timed out in the channel or app-wide. */
+  async checkNotTimedOut(actor: ChatActor, channel: string): Promise<void> {
+    const { cache } = this.deps.platform;
     const [here, everywhere] = await Promise.all([
       cache.get(timeoutKey(actor.appId, channel, actor.userId)),
       cache.get(timeoutKey(actor.appId, APP_WIDE, actor.userId)),
     ]);
     if (here || everywhere) throw chatErrors.CHAT_TIMED_OUT();
+  }
+
+  /** Refuses a post while the author is timed out (channel or app-wide) or inside the channel's slow mode. */
+  async checkCanPost(actor: ChatActor, channel: string, moderator: boolean): Promise<void> {
+    const { rateLimiter } = this.deps.platform;
+    await this.checkNotTimedOut(actor, channel);
     const rule = slowModeRule((await this.settings(actor.appId, channel)).slowModeS, moderator);
     if (!rule) return;
     const hit = await rateLimiter.hit(
