@@ -70,13 +70,26 @@ export function isEphemeral(event: ChannelEvent): boolean {
 }
 
 /**
+ * How long to wait before the next flush: the tick, stretched so that flushing takes at most
+ * `busyShare` of the time. A flush that wrote to thousands of sockets took long; waiting in
+ * proportion keeps the event loop free for incoming messages, acknowledgements and database
+ * replies, and each member then gets fewer, fuller batches.
+ */
+export function nextFlushDelay(tickMs: number, flushMs: number, busyShare: number): number {
+  const period = Math.max(tickMs, flushMs / busyShare);
+  return Math.max(0, period - flushMs);
+}
+
+/**
  * Gathers channel events and flushes them once per tick: one batch per channel, so the
  * transport serialises each batch once and writes the same packet to every member.
  * At most `maxEvents` events wait per channel; the oldest ephemeral ones go first beyond that.
+ * The tick stretches while flushes are long (see `nextFlushDelay`).
  */
 export class ChannelBatcher {
   #pending = new Map<string, Pending>();
   #timer: NodeJS.Timeout | null = null;
+  #running = false;
 
   constructor(
     private readonly options: {
@@ -85,6 +98,10 @@ export class ChannelBatcher {
       flush: (room: string, batch: ChannelBatch, ephemeralOnly: boolean) => void;
       /** Called at the start of every flush, to add what is aggregated per tick. */
       beforeFlush?: () => void;
+      /** Called after every flush. */
+      afterFlush?: () => void;
+      /** Largest share of the time spent flushing before the tick stretches; 0.75 by default. */
+      busyShare?: number;
     },
   ) {}
 
@@ -122,20 +139,34 @@ export class ChannelBatcher {
   /** Sends every pending batch now. */
   flush(): void {
     this.options.beforeFlush?.();
-    if (this.#pending.size === 0) return;
-    const all = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const pending of all) this.options.flush(pending.room, pending.batch, pending.ephemeralOnly);
+    if (this.#pending.size > 0) {
+      const all = [...this.#pending.values()];
+      this.#pending.clear();
+      for (const pending of all) this.options.flush(pending.room, pending.batch, pending.ephemeralOnly);
+    }
+    this.options.afterFlush?.();
   }
 
   start(): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => this.flush(), this.options.tickMs);
+    if (this.#running) return;
+    this.#running = true;
+    this.#schedule(this.options.tickMs);
+  }
+
+  #schedule(delayMs: number): void {
+    this.#timer = setTimeout(() => {
+      const started = performance.now();
+      this.flush();
+      if (!this.#running) return;
+      const flushMs = performance.now() - started;
+      this.#schedule(nextFlushDelay(this.options.tickMs, flushMs, this.options.busyShare ?? 0.75));
+    }, delayMs);
   }
 
   /** Stops ticking after sending what is pending. */
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
+    this.#running = false;
+    if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     this.flush();
   }

@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import {
   type Ack,
+  type ChannelEvent,
   CLIENT_EVENT_SCHEMAS,
   type ClientEventName,
   type ClientToServerEvents,
@@ -23,6 +24,7 @@ import {
   ChannelBatcher,
   DEFAULT_SEND_QUEUE,
   forwardBusEvent,
+  isEphemeral,
   type SendQueueLimits,
   slowConsumerAction,
 } from './chat.fanout.ts';
@@ -63,6 +65,24 @@ const MAX_EVENTS_PER_BATCH = 500;
 /** How often send queues are checked, in ticks. */
 const QUEUE_CHECK_TICKS = 4;
 
+/** Events forwarded per tick to the other nodes; beyond this, ephemeral ones are not forwarded. */
+const MAX_FORWARDED_PER_TICK = 5_000;
+/** Server-side event carrying one node's channel events of one tick to the others. */
+const FORWARD_EVENT = 'pnptv:events';
+
+/** One channel event on its way to the other nodes: the batch key, target room and channel. */
+interface ForwardedEvent {
+  key: string;
+  room: string;
+  channel: string;
+  event: ChannelEvent;
+}
+
+/** Events the nodes of a cluster send each other through the adapter. */
+interface ServerSideEvents {
+  [FORWARD_EVENT]: (events: ForwardedEvent[]) => void;
+}
+
 /** What gateways tell each other on their bus topic: presence, and bans to apply to local connections. */
 type GatewayMessage =
   | PresenceMessage
@@ -90,16 +110,20 @@ function cookieValue(header: string | undefined, name: string): string | null {
  * The realtime gateway: Socket.IO (websocket transport, path /realtime) on the HTTP server,
  * authenticated in the handshake, with schema-checked events, per-user and per-IP rate limits,
  * per-tick batched fan-out and a bounded send queue per client. With REDIS_URL the sharded
- * Redis adapter carries every batch to the other nodes.
+ * Redis adapter carries each tick's events to the other nodes, which batch them with their
+ * own, so a member gets one frame per channel per tick however many nodes there are; bans,
+ * kicks and room changes also go through the adapter.
  */
 export class RealtimeGateway {
-  readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
   readonly #log: Logger;
   readonly #limits: ChatLimits;
   readonly #sendQueue: SendQueueLimits;
+  /** Batches for this node's clients: one frame per channel per tick, whichever node an event came from. */
   readonly #batcher: ChannelBatcher;
-  /** Batches for this node's clients only: events every node receives itself (bus events, presence). */
-  readonly #localBatcher: ChannelBatcher;
+  /** Events that arose on this node this tick, for the other nodes of the cluster. */
+  #outbox: ForwardedEvent[] = [];
+  #clustered = false;
   readonly #presence: PresenceRegistry;
   readonly #reactions = new LiveReactionTally();
   readonly #typers = new Map<string, { channel: string; users: Map<string, string> }>();
@@ -129,20 +153,15 @@ export class RealtimeGateway {
       tickMs,
       maxEvents: MAX_EVENTS_PER_BATCH,
       flush: (room, batch, ephemeralOnly) => {
-        const target = ephemeralOnly ? this.io.to(room).except(LAGGING_ROOM) : this.io.to(room);
-        target.emit('batch', batch);
-      },
-      beforeFlush: () => this.#drainTallies(),
-    });
-    this.#localBatcher = new ChannelBatcher({
-      tickMs,
-      maxEvents: MAX_EVENTS_PER_BATCH,
-      flush: (room, batch, ephemeralOnly) => {
         const local = this.io.local;
         const target = ephemeralOnly ? local.to(room).except(LAGGING_ROOM) : local.to(room);
         target.emit('batch', batch);
       },
-      beforeFlush: () => this.#flushPresence(),
+      beforeFlush: () => {
+        this.#drainTallies();
+        this.#flushPresence();
+      },
+      afterFlush: () => this.#forward(),
     });
     this.#presence = new PresenceRegistry(deps.platform.bus.nodeId);
     this.#topic = `realtime:${deps.redisChannelPrefix ?? 'pnptv:rt'}`;
@@ -166,9 +185,10 @@ export class RealtimeGateway {
     this.#unsubscribe = deps.chat.onEvent((appId, channel, event, onlyUserId) => {
       if (onlyUserId) {
         const room = userRoomOf(appId, onlyUserId);
-        this.#batcher.add(`${room}|${channel}`, channel, event, room);
-      } else this.#batcher.add(roomOf(appId, channel), channel, event);
+        this.#addOwn(`${room}|${channel}`, channel, event, room);
+      } else this.#addOwn(roomOf(appId, channel), channel, event);
     });
+    this.io.on(FORWARD_EVENT, (events) => this.#receiveForwarded(events));
     this.#unsubscribeEnforce = deps.chat.onEnforce((action) => this.#enforce(action));
     this.io.use((socket, next) => {
       this.#authenticate(socket as GatewaySocket).then(
@@ -181,7 +201,6 @@ export class RealtimeGateway {
     });
     this.io.on('connection', (socket) => this.#onConnection(socket));
     this.#batcher.start();
-    this.#localBatcher.start();
     this.#queueTimer = setInterval(() => this.#checkQueues(), tickMs * QUEUE_CHECK_TICKS);
   }
 
@@ -197,6 +216,7 @@ export class RealtimeGateway {
       sub.on('error', (err: Error) => log.warn({ err: err.message }, 'realtime redis error'));
       await Promise.all([pub.connect(), sub.connect()]);
       gateway.#redis = [pub, sub];
+      gateway.#clustered = true;
       gateway.io.adapter(
         createShardedAdapter(pub, sub, { channelPrefix: deps.redisChannelPrefix ?? 'pnptv:rt' }),
       );
@@ -222,7 +242,33 @@ export class RealtimeGateway {
     if (!event || typeof event.appId !== 'string' || typeof event.type !== 'string') return;
     if (!event.data || typeof event.data !== 'object') return;
     const forward = forwardBusEvent({ type: event.type, data: event.data });
-    if (forward) this.#localBatcher.add(roomOf(event.appId, forward.channel), forward.channel, forward.event);
+    if (forward) this.#batcher.add(roomOf(event.appId, forward.channel), forward.channel, forward.event);
+  }
+
+  /** Queues an event that arose on this node: for its clients, and for the other nodes' at the tick. */
+  #addOwn(key: string, channel: string, event: ChannelEvent, room: string = key): void {
+    this.#batcher.add(key, channel, event, room);
+    if (!this.#clustered) return;
+    if (this.#outbox.length >= MAX_FORWARDED_PER_TICK && isEphemeral(event)) return;
+    this.#outbox.push({ key, room, channel, event });
+  }
+
+  /** Sends this tick's own events to the other nodes in one adapter message. */
+  #forward(): void {
+    if (this.#outbox.length === 0) return;
+    const events = this.#outbox;
+    this.#outbox = [];
+    this.io.serverSideEmit(FORWARD_EVENT, events);
+  }
+
+  /** Another node's events of one tick join this node's next batches. */
+  #receiveForwarded(events: unknown): void {
+    if (!Array.isArray(events)) return;
+    for (const item of events as Partial<ForwardedEvent>[]) {
+      if (!item || typeof item.key !== 'string' || typeof item.room !== 'string') continue;
+      if (typeof item.channel !== 'string' || !item.event || typeof item.event.type !== 'string') continue;
+      this.#batcher.add(item.key, item.channel, item.event, item.room);
+    }
   }
 
   #onGatewayMessage(message: GatewayMessage, fromNode: string): void {
@@ -244,11 +290,11 @@ export class RealtimeGateway {
   /** Live reactions and typing of the last tick become one event per channel. */
   #drainTallies(): void {
     for (const [key, { channel, counts }] of this.#reactions.drain())
-      this.#batcher.add(key, channel, { type: 'reaction.sent', data: { channel, counts } });
+      this.#addOwn(key, channel, { type: 'reaction.sent', data: { channel, counts } });
     if (this.#typers.size === 0) return;
     for (const [key, { channel, users }] of this.#typers) {
       const list = [...users].map(([id, name]) => ({ id, name }));
-      this.#batcher.add(key, channel, { type: 'typing', data: { channel, users: list } });
+      this.#addOwn(key, channel, { type: 'typing', data: { channel, users: list } });
     }
     this.#typers.clear();
   }
@@ -259,7 +305,7 @@ export class RealtimeGateway {
     if (outgoing) this.#publish(outgoing);
     for (const diff of this.#presence.takeDiffs()) {
       const channel = channelOfRoom(diff.key);
-      this.#localBatcher.add(diff.key, channel, {
+      this.#batcher.add(diff.key, channel, {
         type: 'presence',
         data: { channel, joined: diff.joined, left: diff.left, counts: diff.counts },
       });
@@ -295,7 +341,6 @@ export class RealtimeGateway {
     for (const unsubscribe of this.#busUnsubscribe) await unsubscribe().catch(() => {});
     this.#busUnsubscribe = [];
     this.#batcher.stop();
-    this.#localBatcher.stop();
     if (this.#queueTimer) clearInterval(this.#queueTimer);
     this.#queueTimer = null;
     await this.io.close();
@@ -326,6 +371,9 @@ export class RealtimeGateway {
 
   #onConnection(socket: GatewaySocket): void {
     const { actor } = socket.data;
+    // The handshake keeps what is needed of the upgrade request; holding the request itself
+    // (with its socket and parser state) costs kilobytes per connection.
+    (socket.conn as unknown as { request: unknown }).request = null;
     void socket.join(userRoomOf(actor.appId, actor.userId));
     socket.on('disconnecting', () => {
       for (const channel of socket.data.channels.keys()) {

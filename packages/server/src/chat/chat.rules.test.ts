@@ -1,6 +1,6 @@
 import { CHAT_MAX_LENGTH } from '@pnptv/protocol';
 import { describe, expect, it } from 'vitest';
-import { ChannelBatcher, slowConsumerAction } from './chat.fanout.ts';
+import { ChannelBatcher, nextFlushDelay, slowConsumerAction } from './chat.fanout.ts';
 import {
   type ChatActor,
   canDelete,
@@ -210,6 +210,15 @@ describe('channel batcher', () => {
     for (const id of ['1', '2', '3']) batcher.add('r', 'community', message(id));
     batcher.flush();
     expect(sent).toEqual([['2', '3']]);
+  });
+
+  it('keeps the tick while flushes are short and stretches it when they are long', () => {
+    expect(nextFlushDelay(50, 0, 0.5)).toBe(50);
+    expect(nextFlushDelay(50, 10, 0.5)).toBe(40);
+    expect(nextFlushDelay(50, 25, 0.5)).toBe(25);
+    // A 40 ms flush: the period becomes 80 ms, so flushing takes half the time.
+    expect(nextFlushDelay(50, 40, 0.5)).toBe(40);
+    expect(nextFlushDelay(50, 60, 0.6)).toBe(40);
   });
 });
 
