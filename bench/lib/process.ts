@@ -4,16 +4,21 @@ import { join } from 'node:path';
 /** The repository root. */
 export const ROOT = join(import.meta.dirname, '..', '..');
 
-/** Starts a TypeScript entry point on the project's Node with tsx; resolves once `ready` is printed on stdout. */
+/**
+ * Starts a TypeScript entry point on the project's Node with tsx; resolves once `ready` is printed
+ * on stdout, with `nodeFlags` and any extra Node flags from `BENCH_NODE_ARGS` (e.g. `--cpu-prof`).
+ */
 export function startNode(
   entry: string,
   args: string[],
   env: Record<string, string>,
   ready: RegExp,
   timeoutMs = 60_000,
+  nodeFlags: readonly string[] = [],
 ): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs, '--import', 'tsx', entry, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

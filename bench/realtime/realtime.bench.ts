@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { SERVER_NODE_FLAGS } from '../../packages/server/src/platform/node-flags.ts';
 import { ROOT, startNode, stop } from '../lib/process.ts';
 import type { LoadConfig } from './load.ts';
 
@@ -188,6 +189,8 @@ async function startPnptv(env: Record<string, string>): Promise<{ child: ChildPr
       ...env,
     },
     /PNPtv is running at .*port (\d+)/,
+    60_000,
+    SERVER_NODE_FLAGS,
   );
   const port = /port (\d+)\)/.exec(started.output())![1];
   started.child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));

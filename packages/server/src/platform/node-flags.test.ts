@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SERVER_NODE_FLAGS } from './node-flags.ts';
+
+describe('server node flags', () => {
+  it('are the ones `npm start` runs the server with', () => {
+    const manifest = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'package.json'), 'utf8'),
+    ) as { scripts: Record<string, string> };
+    const start = manifest.scripts.start ?? '';
+    expect(start).toContain(
+      `node ${SERVER_NODE_FLAGS.join(' ')} --import tsx packages/server/src/main.ts start`,
+    );
+  });
+});
