@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { SERVER_NODE_FLAGS } from '../../src/platform/node-flags.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 
@@ -18,14 +19,25 @@ export interface ServerProcess {
   output(): string;
   /**
    * Sends SIGTERM, waits for exit, and removes the data directory and drops the PostgreSQL
-   * database unless `keepData`.
+   * database unless `keepData` (a database passed in as `databaseUrl` is never dropped here).
    */
   stop(options?: { keepData?: boolean }): Promise<void>;
   /** Runs a `pnptv` CLI command on this server's database (stop the server first on PGlite). */
   cli(args: string[]): Promise<{ code: number | null; output: string }>;
 }
 
-async function createDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A throw-away PostgreSQL database for end-to-end runs. */
+export interface E2eDatabase {
+  url: string;
+  /** Drops the database, cutting any connection still open to it. */
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates an empty database on the PostgreSQL server at `adminUrl`, for several server
+ * processes to share as one cluster (pass its `url` to each `startServer`); the caller drops it.
+ */
+export async function createDatabase(adminUrl: string): Promise<E2eDatabase> {
   const name = `pnptv_e2e_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
@@ -51,6 +63,11 @@ async function createDatabase(adminUrl: string): Promise<{ url: string; drop: ()
 export async function startServer(options: {
   database: 'pglite' | 'postgres';
   env?: Record<string, string>;
+  /**
+   * PostgreSQL only: run on this existing database instead of a fresh one, and leave it in place
+   * on stop. Processes given the same database (and REDIS_URL) form one cluster.
+   */
+  databaseUrl?: string;
 }): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pnptv-e2e-'));
   let drop: (() => Promise<void>) | null = null;
@@ -66,17 +83,22 @@ export async function startServer(options: {
   };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
+  if (options.databaseUrl && options.database !== 'postgres')
+    throw new Error('databaseUrl needs database: postgres');
   if (options.database === 'postgres') {
-    const adminUrl = process.env.DATABASE_URL;
-    if (!adminUrl) throw new Error('DATABASE_URL is not set');
-    const db = await createDatabase(adminUrl);
-    env.DATABASE_URL = db.url;
-    drop = db.drop;
+    if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+    else {
+      const adminUrl = process.env.DATABASE_URL;
+      if (!adminUrl) throw new Error('DATABASE_URL is not set');
+      const db = await createDatabase(adminUrl);
+      env.DATABASE_URL = db.url;
+      drop = db.drop;
+    }
     if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
   }
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'packages/server/src/main.ts', 'start'],
+    [...SERVER_NODE_FLAGS, '--import', 'tsx', 'packages/server/src/main.ts', 'start'],
     {
       cwd: ROOT,
       env,
