@@ -148,7 +148,7 @@ export class RealtimeGateway {
       // Text frames only: no per-message deflate, whose per-socket zlib state costs memory at scale.
       perMessageDeflate: false,
     });
-    const tickMs = deps.tickMs ?? 50;
+    const tickMs = deps.tickMs ?? 100;
     this.#batcher = new ChannelBatcher({
       tickMs,
       maxEvents: MAX_EVENTS_PER_BATCH,
