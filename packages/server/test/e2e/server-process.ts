@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { SERVER_NODE_FLAGS } from '../../src/platform/node-flags.ts';
+import { freePort } from './steps.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 
@@ -57,7 +58,7 @@ export async function createDatabase(adminUrl: string): Promise<E2eDatabase> {
 }
 
 /**
- * Starts the server on a free port with a fresh data directory (PGlite) or a fresh
+ * Starts the server on a free port (and a free RTMP port) with a fresh data directory (PGlite) or a fresh
  * PostgreSQL database, and resolves once it prints its URL.
  */
 export async function startServer(options: {
@@ -79,6 +80,8 @@ export async function startServer(options: {
     LOG_LEVEL: 'warn',
     JOBS_POLL_MS: '100',
     WEBHOOKS_ALLOW_PRIVATE: 'true',
+    // Its own RTMP port, so servers started side by side never contend for 1935.
+    RTMP_PORT: String(await freePort()),
     ...options.env,
   };
   delete env.DATABASE_URL;
