@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { SERVER_NODE_FLAGS } from '../../packages/server/src/platform/node-flags.ts';
 import { ROOT, startNode, stop } from '../lib/process.ts';
 
 interface Load {
@@ -91,6 +92,8 @@ export async function main(): Promise<void> {
     ['start'],
     env,
     /PNPtv is running at .*port (\d+)/,
+    60_000,
+    SERVER_NODE_FLAGS,
   );
   const port = /port (\d+)\)/.exec(pnptv.output())![1];
   const bare = await startNode('bench/http/bare-server.ts', [], { PORT: '0' }, /bare listening on (\d+)/);

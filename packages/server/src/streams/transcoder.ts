@@ -54,6 +54,39 @@ export function withHlsOptions(
   return [...out.slice(0, at + 2), ...options, ...out.slice(at + 2)];
 }
 
+/** The parts of a live transcode that decide its ffmpeg command. */
+export type LiveTranscodeSpec = Pick<
+  TranscodeJob,
+  'segmentTag' | 'rungs' | 'fps' | 'hasAudio' | 'latencyMode' | 'record' | 'keyInfoFile'
+>;
+
+/**
+ * The ffmpeg arguments of one run of a live transcode: FLV on stdin, the HLS ladder (with a
+ * poster every 5 s) into `outputDir`, `-progress` reports on stdout. `run` counts restarts
+ * from 0 and keeps segment names unique across runs.
+ */
+export function liveTranscodeArgs(spec: LiveTranscodeSpec, outputDir: string, run: number): string[] {
+  return withHlsOptions(
+    buildHlsLadderArgs({
+      input: 'pipe:0',
+      inputFormat: 'flv',
+      outputDir,
+      rungs: spec.rungs,
+      fps: spec.fps,
+      segmentSeconds: segmentSeconds(spec.latencyMode),
+      hasAudio: spec.hasAudio,
+      preset: LIVE_PRESET,
+      lowLatency: spec.latencyMode === 'low',
+      listSize: spec.record ? 0 : LIVE_PLAYLIST_SEGMENTS,
+      thumbnail: { everySeconds: 5, height: 180 },
+      segmentPrefix: `${spec.segmentTag}_${run}`,
+      progress: true,
+    }),
+    hlsOptions(spec),
+    spec.record && run > 0,
+  );
+}
+
 /** ffmpeg's messages for an output it cannot write (folder gone or not a folder, disk full, read-only, denied). */
 const STORAGE_ERRORS =
   /No such file or directory|Not a directory|Is a directory|Read-only file system|No space left on device|Disk quota exceeded|Permission denied/;
@@ -102,26 +135,7 @@ export class LiveTranscoder {
     onGiveUp: (reason: TranscoderFailure) => void,
   ) {
     this.#outputDir = outputDir;
-    const args = (run: number) =>
-      withHlsOptions(
-        buildHlsLadderArgs({
-          input: 'pipe:0',
-          inputFormat: 'flv',
-          outputDir,
-          rungs: job.rungs,
-          fps: job.fps,
-          segmentSeconds: segmentSeconds(job.latencyMode),
-          hasAudio: job.hasAudio,
-          preset: LIVE_PRESET,
-          lowLatency: job.latencyMode === 'low',
-          listSize: job.record ? 0 : LIVE_PLAYLIST_SEGMENTS,
-          thumbnail: { everySeconds: 5, height: 180 },
-          segmentPrefix: `${job.segmentTag}_${run}`,
-          progress: true,
-        }),
-        hlsOptions(job),
-        job.record && run > 0,
-      );
+    const args = (run: number) => liveTranscodeArgs(job, outputDir, run);
     this.#supervisor = new ProcessSupervisor({
       spec: { command: deps.ffmpegPath, args },
       log: deps.log,
