@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Dialog, Locator, Page } from 'playwright-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
-import { STEP_MS, visible } from './steps.ts';
+import { openCommunity, type SignUpDetails, STEP_MS, submitSignUp, visible } from './steps.ts';
 
 /** Payloads that must come out as inert text, in messages and in a display name. */
 const XSS_PAYLOADS = [
@@ -71,22 +71,9 @@ describe.each(e2eDatabases())('chat and the community room on %s', (database) =>
 
   const shot = (page: Page, name: string) => screenshot(page, `chat-${database}-${name}`);
 
-  async function signUp(page: Page, user: typeof alice): Promise<void> {
-    await page.goto('/signup');
-    await visible(page.getByTestId('signup-form'));
-    await page.getByTestId('signup-display-name').fill(user.displayName);
-    await page.getByTestId('signup-email').fill(user.email);
-    await page.getByTestId('signup-password').fill(user.password);
-    await page.getByTestId('signup-submit').click();
+  async function signUp(page: Page, user: SignUpDetails): Promise<void> {
+    await submitSignUp(page, user);
     await visible(page.getByTestId('user-menu'));
-  }
-
-  async function openCommunity(page: Page): Promise<void> {
-    await page.goto('/community');
-    await visible(page.getByTestId('community-page'));
-    const status = page.getByTestId('chat-status');
-    await visible(status);
-    await expect.poll(() => status.getAttribute('data-status'), { timeout: STEP_MS }).toBe('live');
   }
 
   async function send(page: Page, text: string): Promise<void> {

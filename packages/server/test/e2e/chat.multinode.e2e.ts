@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Dialog, Locator, Page } from 'playwright-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from './browser.ts';
 import { createDatabase, type E2eDatabase, type ServerProcess, startServer } from './server-process.ts';
-import { freePort, STEP_MS, visible } from './steps.ts';
+import { freePort, openCommunity, type SignUpDetails, STEP_MS, submitSignUp, visible } from './steps.ts';
 
 /**
  * How long an event may take to reach a page served by the other node, ms. Measured at a few
@@ -88,21 +88,9 @@ describe.runIf(DATABASE_URL && REDIS_URL)(
 
     const shot = (page: Page, name: string) => screenshot(page, `chat-multinode-${name}`);
 
-    async function signUp(page: Page, user: typeof people.alice): Promise<void> {
-      await page.goto('/signup');
-      await visible(page.getByTestId('signup-form'));
-      await page.getByTestId('signup-display-name').fill(user.displayName);
-      await page.getByTestId('signup-email').fill(user.email);
-      await page.getByTestId('signup-password').fill(user.password);
-      await page.getByTestId('signup-submit').click();
+    async function signUp(page: Page, user: SignUpDetails): Promise<void> {
+      await submitSignUp(page, user);
       await visible(page.getByTestId('user-menu'));
-    }
-
-    async function openCommunity(page: Page): Promise<void> {
-      await page.goto('/community');
-      await visible(page.getByTestId('community-page'));
-      const status = await visible(page.getByTestId('chat-status'));
-      await expect.poll(() => status.getAttribute('data-status'), { timeout: STEP_MS }).toBe('live');
     }
 
     /** Sends `text` from `from`, and returns how long until `to` (served by the other node) shows it. */

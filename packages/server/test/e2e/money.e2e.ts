@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
-import { freePort, publishTestPattern, STEP_MS, visible, waitFor } from './steps.ts';
+import { freePort, publishTestPattern, STEP_MS, submitSignUp, visible, waitFor } from './steps.ts';
 
 /** How long a stream may take to go live after ffmpeg starts publishing, ms. */
 const GO_LIVE_MS = 90_000;
@@ -134,12 +134,7 @@ describe.each(e2eDatabases())('coins, gifts, earnings and payouts in the browser
   });
 
   it('signs a member up, whose header shows an empty wallet', async () => {
-    await viewer.goto('/signup');
-    await visible(viewer.getByTestId('signup-form'));
-    await viewer.getByTestId('signup-display-name').fill(member.displayName);
-    await viewer.getByTestId('signup-email').fill(member.email);
-    await viewer.getByTestId('signup-password').fill(member.password);
-    await viewer.getByTestId('signup-submit').click();
+    await submitSignUp(viewer, member);
     await visible(viewer.getByTestId('signup-notice'));
 
     await (await visible(viewer.getByTestId('nav-wallet'))).click();

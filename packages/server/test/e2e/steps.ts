@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import type { Locator } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { locateMediaTool } from '../../src/platform/media/index.ts';
 
 /** How long one UI step may take before a test fails, ms (generous: the machine has 2 cores). */
@@ -87,4 +87,31 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** A new member's details as the sign-up form takes them. */
+export interface SignUpDetails {
+  displayName: string;
+  email: string;
+  password: string;
+}
+
+/** Opens the sign-up page, fills the form with `user` and submits it. */
+export async function submitSignUp(page: Page, user: SignUpDetails): Promise<void> {
+  await page.goto('/signup');
+  await visible(page.getByTestId('signup-form'));
+  await page.getByTestId('signup-display-name').fill(user.displayName);
+  await page.getByTestId('signup-email').fill(user.email);
+  await page.getByTestId('signup-password').fill(user.password);
+  await page.getByTestId('signup-submit').click();
+}
+
+/** Opens the community room and waits until its chat is live. */
+export async function openCommunity(page: Page): Promise<void> {
+  await page.goto('/community');
+  await visible(page.getByTestId('community-page'));
+  const status = await visible(page.getByTestId('chat-status'));
+  await waitFor('the community chat to be live', async () =>
+    (await status.getAttribute('data-status')) === 'live' ? true : undefined,
+  );
 }
