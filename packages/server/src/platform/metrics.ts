@@ -12,7 +12,7 @@ export interface Metrics {
 /**
  * Period of the event-loop delay histogram (`pnptv_nodejs_eventloop_lag_*`), ms. Each period
  * wakes an otherwise idle event loop: at prom-client's default of 10 ms that is 100 wake-ups a
- * second, ≈0.005 core on this machine's idle server. At 50 ms a stall still shows in the max and
+ * second, ≈0.005 core of an idle server on a 2-core host. At 50 ms a stall still shows in the max and
  * percentiles (readings include the period itself, so an idle loop reads ≈0.05 s).
  */
 export const EVENT_LOOP_SAMPLE_MS = 50;
