@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApi } from '../../app/api-context.tsx';
 import { formText } from '../../app/forms.ts';
 import { useI18n } from '../../app/i18n-context.tsx';
@@ -12,6 +12,160 @@ import './money.css';
 const PACKAGES_KEY = ['admin', 'coin-packages'] as const;
 const GIFTS_KEY = ['admin', 'gifts'] as const;
 const ANIMATIONS: GiftAnimationKind[] = ['float', 'burst', 'rain'];
+
+/** The end of a catalogue form: submit, cancel when editing, and what went wrong. */
+function FormFooter({
+  prefix,
+  busy,
+  submitLabel,
+  onCancel,
+  invalidMessage,
+  error,
+}: {
+  prefix: string;
+  busy: boolean;
+  submitLabel: string;
+  onCancel?: () => void;
+  invalidMessage: string | null;
+  error: unknown;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Button type="submit" busy={busy} data-testid={`${prefix}-submit`}>
+        {submitLabel}
+      </Button>
+      {onCancel && (
+        <Button variant="ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </Button>
+      )}
+      {invalidMessage && (
+        <p className="alert alert-error" role="alert">
+          {invalidMessage}
+        </p>
+      )}
+      <ErrorAlert error={error} />
+    </>
+  );
+}
+
+/** Handlers a catalogue form gets while editing an item in its row. */
+interface EditHandlers {
+  onSaved: () => void;
+  onCancel: () => void;
+}
+
+/**
+ * One catalogue item (`stem` is `package` or `gift`, for test ids) with its summary, and edit
+ * and activate/deactivate actions; `refresh` runs after either changes it.
+ */
+function CatalogueRow({
+  stem,
+  item,
+  leading,
+  summary,
+  setActive,
+  refresh,
+  editForm,
+}: {
+  stem: string;
+  item: { id: string; active: boolean };
+  leading?: ReactNode;
+  summary: ReactNode;
+  setActive: (active: boolean) => Promise<unknown>;
+  refresh: () => void;
+  editForm: (handlers: EditHandlers) => ReactNode;
+}) {
+  const { t } = useI18n();
+  const [editing, setEditing] = useState(false);
+  const toggle = useMutation({ mutationFn: () => setActive(!item.active), onSuccess: refresh });
+  return (
+    <li
+      className="list-row list-row-top"
+      data-testid={`admin-${stem}-row`}
+      {...{ [`data-${stem}-id`]: item.id }}
+    >
+      {leading}
+      <div className="list-main stack-sm">
+        <div>
+          {summary}{' '}
+          <Badge tone={item.active ? 'success' : 'neutral'}>
+            {item.active ? t('money.admin.active') : t('money.admin.inactive')}
+          </Badge>
+        </div>
+        {editing &&
+          editForm({
+            onSaved: () => {
+              setEditing(false);
+              refresh();
+            },
+            onCancel: () => setEditing(false),
+          })}
+        <ErrorAlert error={toggle.error} />
+      </div>
+      {!editing && (
+        <div className="row-actions">
+          <Button
+            small
+            variant="secondary"
+            onClick={() => setEditing(true)}
+            data-testid={`${stem}-edit-${item.id}`}
+          >
+            {t('money.admin.edit')}
+          </Button>
+          <Button
+            small
+            variant="ghost"
+            busy={toggle.isPending}
+            onClick={() => toggle.mutate()}
+            data-testid={`${stem}-toggle-${item.id}`}
+          >
+            {item.active ? t('money.admin.deactivate') : t('money.admin.activate')}
+          </Button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** A catalogue tab: a card to add an item, and the list of items (or its empty state). */
+function CatalogueTab<T>({
+  stem,
+  newTitle,
+  listTitle,
+  emptyTitle,
+  query,
+  newForm,
+  row,
+}: {
+  stem: string;
+  newTitle: string;
+  listTitle: string;
+  emptyTitle: string;
+  query: { isPending: boolean; isSuccess: boolean; error: unknown; data?: { items: T[] } };
+  newForm: ReactNode;
+  row: (item: T) => ReactNode;
+}) {
+  const items = query.data?.items ?? [];
+  return (
+    <div className="stack">
+      <Card title={newTitle} testId={`admin-${stem}-new`}>
+        {newForm}
+      </Card>
+      <Card title={listTitle} testId={`admin-${stem}s`}>
+        {query.isPending && <Loading />}
+        <ErrorAlert error={query.error} />
+        {query.isSuccess && items.length === 0 && <EmptyState title={emptyTitle} />}
+        {items.length > 0 && (
+          <ul className="list" data-testid={`admin-${stem}-list`}>
+            {items.map(row)}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}
 
 /** Fields of a coin package, empty for a new one. */
 function PackageForm({
@@ -94,110 +248,53 @@ function PackageForm({
         className="money-currency-field"
         data-testid={`${prefix}-currency`}
       />
-      <Button type="submit" busy={save.isPending} data-testid={`${prefix}-submit`}>
-        {pack ? t('common.save') : t('money.admin.addPackage')}
-      </Button>
-      {onCancel && (
-        <Button variant="ghost" onClick={onCancel}>
-          {t('common.cancel')}
-        </Button>
-      )}
-      {invalid && (
-        <p className="alert alert-error" role="alert">
-          {t('money.admin.packageInvalid')}
-        </p>
-      )}
-      <ErrorAlert error={save.error} />
+      <FormFooter
+        prefix={prefix}
+        busy={save.isPending}
+        submitLabel={pack ? t('common.save') : t('money.admin.addPackage')}
+        onCancel={onCancel}
+        invalidMessage={invalid ? t('money.admin.packageInvalid') : null}
+        error={save.error}
+      />
     </form>
-  );
-}
-
-/** One package with edit and activate/deactivate. */
-function PackageRow({ pack }: { pack: CoinPackage }) {
-  const api = useApi();
-  const { t, locale } = useI18n();
-  const queryClient = useQueryClient();
-  const [editing, setEditing] = useState(false);
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: PACKAGES_KEY });
-  const toggle = useMutation({
-    mutationFn: () => moneyAdminApi.updatePackage(api, pack.id, { active: !pack.active }),
-    onSuccess: refresh,
-  });
-  return (
-    <li className="list-row list-row-top" data-testid="admin-package-row" data-package-id={pack.id}>
-      <div className="list-main stack-sm">
-        <div>
-          <strong>{pack.name}</strong>{' '}
-          <span>
-            {t('money.coinsCount', { coins: formatCoins(pack.coins, locale) })} ·{' '}
-            {formatPrice(pack.priceMinor, pack.currency, locale)}
-          </span>{' '}
-          <Badge tone={pack.active ? 'success' : 'neutral'}>
-            {pack.active ? t('money.admin.active') : t('money.admin.inactive')}
-          </Badge>
-        </div>
-        {editing && (
-          <PackageForm
-            pack={pack}
-            onSaved={() => {
-              setEditing(false);
-              refresh();
-            }}
-            onCancel={() => setEditing(false)}
-          />
-        )}
-        <ErrorAlert error={toggle.error} />
-      </div>
-      {!editing && (
-        <div className="row-actions">
-          <Button
-            small
-            variant="secondary"
-            onClick={() => setEditing(true)}
-            data-testid={`package-edit-${pack.id}`}
-          >
-            {t('money.admin.edit')}
-          </Button>
-          <Button
-            small
-            variant="ghost"
-            busy={toggle.isPending}
-            onClick={() => toggle.mutate()}
-            data-testid={`package-toggle-${pack.id}`}
-          >
-            {pack.active ? t('money.admin.deactivate') : t('money.admin.activate')}
-          </Button>
-        </div>
-      )}
-    </li>
   );
 }
 
 /** Coin packages: create, edit, activate and deactivate. */
 export function AdminPackagesTab() {
   const api = useApi();
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const queryClient = useQueryClient();
   const query = useQuery({ queryKey: PACKAGES_KEY, queryFn: () => moneyAdminApi.packages(api) });
-  const items = query.data?.items ?? [];
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: PACKAGES_KEY });
   return (
-    <div className="stack">
-      <Card title={t('money.admin.newPackage')} testId="admin-package-new">
-        <PackageForm onSaved={() => void queryClient.invalidateQueries({ queryKey: PACKAGES_KEY })} />
-      </Card>
-      <Card title={t('money.admin.packages')} testId="admin-packages">
-        {query.isPending && <Loading />}
-        <ErrorAlert error={query.error} />
-        {query.isSuccess && items.length === 0 && <EmptyState title={t('money.buy.noPackages')} />}
-        {items.length > 0 && (
-          <ul className="list" data-testid="admin-package-list">
-            {items.map((pack) => (
-              <PackageRow key={pack.id} pack={pack} />
-            ))}
-          </ul>
-        )}
-      </Card>
-    </div>
+    <CatalogueTab
+      stem="package"
+      newTitle={t('money.admin.newPackage')}
+      listTitle={t('money.admin.packages')}
+      emptyTitle={t('money.buy.noPackages')}
+      query={query}
+      newForm={<PackageForm onSaved={refresh} />}
+      row={(pack: CoinPackage) => (
+        <CatalogueRow
+          key={pack.id}
+          stem="package"
+          item={pack}
+          summary={
+            <>
+              <strong>{pack.name}</strong>{' '}
+              <span>
+                {t('money.coinsCount', { coins: formatCoins(pack.coins, locale) })} ·{' '}
+                {formatPrice(pack.priceMinor, pack.currency, locale)}
+              </span>
+            </>
+          }
+          setActive={(active) => moneyAdminApi.updatePackage(api, pack.id, { active })}
+          refresh={refresh}
+          editForm={(handlers) => <PackageForm pack={pack} {...handlers} />}
+        />
+      )}
+    />
   );
 }
 
@@ -281,113 +378,60 @@ function GiftForm({ gift, onSaved, onCancel }: { gift?: Gift; onSaved: () => voi
           ))}
         </select>
       </div>
-      <Button type="submit" busy={save.isPending} data-testid={`${prefix}-submit`}>
-        {gift ? t('common.save') : t('money.admin.addGift')}
-      </Button>
-      {onCancel && (
-        <Button variant="ghost" onClick={onCancel}>
-          {t('common.cancel')}
-        </Button>
-      )}
-      {invalid && (
-        <p className="alert alert-error" role="alert">
-          {t('money.admin.giftInvalid')}
-        </p>
-      )}
-      <ErrorAlert error={save.error} />
+      <FormFooter
+        prefix={prefix}
+        busy={save.isPending}
+        submitLabel={gift ? t('common.save') : t('money.admin.addGift')}
+        onCancel={onCancel}
+        invalidMessage={invalid ? t('money.admin.giftInvalid') : null}
+        error={save.error}
+      />
     </form>
-  );
-}
-
-/** One gift with edit and activate/deactivate. */
-function GiftRow({ gift }: { gift: Gift }) {
-  const api = useApi();
-  const { t, locale } = useI18n();
-  const queryClient = useQueryClient();
-  const [editing, setEditing] = useState(false);
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: GIFTS_KEY });
-    void queryClient.invalidateQueries({ queryKey: ['gifts'] });
-  };
-  const toggle = useMutation({
-    mutationFn: () => moneyAdminApi.updateGift(api, gift.id, { active: !gift.active }),
-    onSuccess: refresh,
-  });
-  return (
-    <li className="list-row list-row-top" data-testid="admin-gift-row" data-gift-id={gift.id}>
-      <span className="money-gift-icon" aria-hidden="true">
-        {gift.icon}
-      </span>
-      <div className="list-main stack-sm">
-        <div>
-          <strong>{gift.name}</strong>{' '}
-          <span>{t('money.coinsCount', { coins: formatCoins(gift.coins, locale) })}</span>{' '}
-          <Badge tone="info">{t(`money.animation.${gift.animation}`)}</Badge>{' '}
-          <Badge tone={gift.active ? 'success' : 'neutral'}>
-            {gift.active ? t('money.admin.active') : t('money.admin.inactive')}
-          </Badge>
-        </div>
-        {editing && (
-          <GiftForm
-            gift={gift}
-            onSaved={() => {
-              setEditing(false);
-              refresh();
-            }}
-            onCancel={() => setEditing(false)}
-          />
-        )}
-        <ErrorAlert error={toggle.error} />
-      </div>
-      {!editing && (
-        <div className="row-actions">
-          <Button
-            small
-            variant="secondary"
-            onClick={() => setEditing(true)}
-            data-testid={`gift-edit-${gift.id}`}
-          >
-            {t('money.admin.edit')}
-          </Button>
-          <Button
-            small
-            variant="ghost"
-            busy={toggle.isPending}
-            onClick={() => toggle.mutate()}
-            data-testid={`gift-toggle-${gift.id}`}
-          >
-            {gift.active ? t('money.admin.deactivate') : t('money.admin.activate')}
-          </Button>
-        </div>
-      )}
-    </li>
   );
 }
 
 /** The gift catalogue: create, edit, activate and deactivate. */
 export function AdminGiftsTab() {
   const api = useApi();
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const queryClient = useQueryClient();
   const query = useQuery({ queryKey: GIFTS_KEY, queryFn: () => moneyAdminApi.gifts(api) });
-  const items = query.data?.items ?? [];
+  const refreshList = () => void queryClient.invalidateQueries({ queryKey: GIFTS_KEY });
+  // A changed gift also changes the catalogue viewers pick from.
+  const refresh = () => {
+    refreshList();
+    void queryClient.invalidateQueries({ queryKey: ['gifts'] });
+  };
   return (
-    <div className="stack">
-      <Card title={t('money.admin.newGift')} testId="admin-gift-new">
-        <GiftForm onSaved={() => void queryClient.invalidateQueries({ queryKey: GIFTS_KEY })} />
-      </Card>
-      <Card title={t('money.admin.gifts')} testId="admin-gifts">
-        {query.isPending && <Loading />}
-        <ErrorAlert error={query.error} />
-        {query.isSuccess && items.length === 0 && <EmptyState title={t('money.admin.giftsEmpty')} />}
-        {items.length > 0 && (
-          <ul className="list" data-testid="admin-gift-list">
-            {items.map((gift) => (
-              <GiftRow key={gift.id} gift={gift} />
-            ))}
-          </ul>
-        )}
-      </Card>
-    </div>
+    <CatalogueTab
+      stem="gift"
+      newTitle={t('money.admin.newGift')}
+      listTitle={t('money.admin.gifts')}
+      emptyTitle={t('money.admin.giftsEmpty')}
+      query={query}
+      newForm={<GiftForm onSaved={refreshList} />}
+      row={(gift: Gift) => (
+        <CatalogueRow
+          key={gift.id}
+          stem="gift"
+          item={gift}
+          leading={
+            <span className="money-gift-icon" aria-hidden="true">
+              {gift.icon}
+            </span>
+          }
+          summary={
+            <>
+              <strong>{gift.name}</strong>{' '}
+              <span>{t('money.coinsCount', { coins: formatCoins(gift.coins, locale) })}</span>{' '}
+              <Badge tone="info">{t(`money.animation.${gift.animation}`)}</Badge>
+            </>
+          }
+          setActive={(active) => moneyAdminApi.updateGift(api, gift.id, { active })}
+          refresh={refresh}
+          editForm={(handlers) => <GiftForm gift={gift} {...handlers} />}
+        />
+      )}
+    />
   );
 }
