@@ -89,6 +89,7 @@ export function nextFlushDelay(tickMs: number, flushMs: number, busyShare: numbe
 export class ChannelBatcher {
   #pending = new Map<string, Pending>();
   #timer: NodeJS.Timeout | null = null;
+  #immediate: NodeJS.Immediate | null = null;
   #running = false;
 
   constructor(
@@ -98,8 +99,6 @@ export class ChannelBatcher {
       flush: (room: string, batch: ChannelBatch, ephemeralOnly: boolean) => void;
       /** Called at the start of every flush, to add what is aggregated per tick. */
       beforeFlush?: () => void;
-      /** Called after every flush. */
-      afterFlush?: () => void;
       /** Largest share of the time spent flushing before the tick stretches; 0.75 by default. */
       busyShare?: number;
     },
@@ -139,12 +138,14 @@ export class ChannelBatcher {
   /** Sends every pending batch now. */
   flush(): void {
     this.options.beforeFlush?.();
-    if (this.#pending.size > 0) {
-      const all = [...this.#pending.values()];
-      this.#pending.clear();
-      for (const pending of all) this.options.flush(pending.room, pending.batch, pending.ephemeralOnly);
-    }
-    this.options.afterFlush?.();
+    this.#write();
+  }
+
+  #write(): void {
+    if (this.#pending.size === 0) return;
+    const all = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const pending of all) this.options.flush(pending.room, pending.batch, pending.ephemeralOnly);
   }
 
   start(): void {
@@ -153,13 +154,20 @@ export class ChannelBatcher {
     this.#schedule(this.options.tickMs);
   }
 
+  /**
+   * One tick: `beforeFlush` first, then the writes in the check phase, after what it queued
+   * with `setImmediate` (a Redis client's outgoing commands) has gone out.
+   */
   #schedule(delayMs: number): void {
     this.#timer = setTimeout(() => {
-      const started = performance.now();
-      this.flush();
-      if (!this.#running) return;
-      const flushMs = performance.now() - started;
-      this.#schedule(nextFlushDelay(this.options.tickMs, flushMs, this.options.busyShare ?? 0.75));
+      this.options.beforeFlush?.();
+      this.#immediate = setImmediate(() => {
+        this.#immediate = null;
+        const started = performance.now();
+        this.#write();
+        const flushMs = performance.now() - started;
+        this.#schedule(nextFlushDelay(this.options.tickMs, flushMs, this.options.busyShare ?? 0.75));
+      });
     }, delayMs);
   }
 
@@ -167,7 +175,9 @@ export class ChannelBatcher {
   stop(): void {
     this.#running = false;
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#immediate) clearImmediate(this.#immediate);
     this.#timer = null;
+    this.#immediate = null;
     this.flush();
   }
 }

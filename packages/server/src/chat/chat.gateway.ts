@@ -8,9 +8,7 @@ import {
   REALTIME_PATH,
   type ServerToClientEvents,
 } from '@pnptv/protocol';
-import { createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
-import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import { Compile } from 'typebox/compile';
 import { type BusEvent, EVENTS_TOPIC } from '../platform/bus/events.ts';
@@ -157,11 +155,13 @@ export class RealtimeGateway {
         const target = ephemeralOnly ? local.to(room).except(LAGGING_ROOM) : local.to(room);
         target.emit('batch', batch);
       },
+      // Other nodes get this tick's events before the local sockets are written, which
+      // takes tens of milliseconds with thousands of members; their flush then overlaps ours.
       beforeFlush: () => {
         this.#drainTallies();
         this.#flushPresence();
+        this.#forward();
       },
-      afterFlush: () => this.#forward(),
     });
     this.#presence = new PresenceRegistry(deps.platform.bus.nodeId);
     this.#topic = `realtime:${deps.redisChannelPrefix ?? 'pnptv:rt'}`;
@@ -209,6 +209,11 @@ export class RealtimeGateway {
     const gateway = new RealtimeGateway(deps);
     const url = deps.platform.config.redisUrl;
     if (url) {
+      // Loaded only when clustering: a single node does not carry the two Redis client libraries.
+      const [{ createClient }, { createShardedAdapter }] = await Promise.all([
+        import('redis'),
+        import('@socket.io/redis-adapter'),
+      ]);
       const pub = createClient({ url });
       const sub = pub.duplicate();
       const log = gateway.#log;

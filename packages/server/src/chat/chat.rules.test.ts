@@ -1,5 +1,5 @@
 import { CHAT_MAX_LENGTH } from '@pnptv/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ChannelBatcher, nextFlushDelay, slowConsumerAction } from './chat.fanout.ts';
 import {
   type ChatActor,
@@ -210,6 +210,24 @@ describe('channel batcher', () => {
     for (const id of ['1', '2', '3']) batcher.add('r', 'community', message(id));
     batcher.flush();
     expect(sent).toEqual([['2', '3']]);
+  });
+
+  it('on a tick, lets what beforeFlush queued with setImmediate go out before writing the batches', async () => {
+    const order: string[] = [];
+    const batcher = new ChannelBatcher({
+      tickMs: 5,
+      maxEvents: 100,
+      beforeFlush: () => {
+        order.push('before');
+        setImmediate(() => order.push('forwarded'));
+      },
+      flush: (room) => order.push(`write ${room}`),
+    });
+    batcher.add('r1', 'community', message('1'));
+    batcher.start();
+    await vi.waitFor(() => expect(order).toContain('write r1'));
+    batcher.stop();
+    expect(order.slice(0, 3)).toEqual(['before', 'forwarded', 'write r1']);
   });
 
   it('keeps the tick while flushes are short and stretches it when they are long', () => {
