@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { SERVER_NODE_FLAGS } from '../../packages/server/src/platform/node-flags.ts';
+import { buildServer } from '../../scripts/build-server.ts';
 import { ROOT, startNode, stop } from '../lib/process.ts';
 
 interface Load {
@@ -88,7 +89,8 @@ export async function main(): Promise<void> {
     ROLES: 'api',
   };
   const pnptv = await startNode(
-    'packages/server/src/main.ts',
+    // As `npm start` runs it: from the bundle.
+    await buildServer(),
     ['start'],
     env,
     /PNPtv is running at .*port (\d+)/,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 export const ROOT = join(import.meta.dirname, '..', '..');
 
 /**
- * Starts a TypeScript entry point on the project's Node with tsx; resolves once `ready` is printed
+ * Starts an entry point on the project's Node (TypeScript through tsx, JavaScript as it is); resolves once `ready` is printed
  * on stdout, with `nodeFlags` and any extra Node flags from `BENCH_NODE_ARGS` (e.g. `--cpu-prof`).
  */
 export function startNode(
@@ -18,7 +18,8 @@ export function startNode(
 ): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs, '--import', 'tsx', entry, ...args], {
+    const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs, ...loader, entry, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

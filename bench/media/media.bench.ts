@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { locateMediaTool } from '../../packages/server/src/platform/media/index.ts';
 import { SERVER_NODE_FLAGS } from '../../packages/server/src/platform/node-flags.ts';
+import { buildServer } from '../../scripts/build-server.ts';
 import { ROOT, startNode, stop } from '../lib/process.ts';
 import { FPS, HEIGHT, kill, prepareClip, publish, sleep } from './clip.ts';
 import {
@@ -141,7 +142,8 @@ export async function main(): Promise<void> {
   const clip = await prepareClip(ffmpeg);
   const dataDir = mkdtempSync(join(tmpdir(), 'pnptv-bench-media-'));
   const pnptv = await startNode(
-    'packages/server/src/main.ts',
+    // As `npm start` runs it: from the bundle.
+    await buildServer(),
     ['start'],
     {
       PORT: '0',

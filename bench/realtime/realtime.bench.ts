@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { SERVER_NODE_FLAGS } from '../../packages/server/src/platform/node-flags.ts';
+import { buildServer } from '../../scripts/build-server.ts';
 import { ROOT, startNode, stop } from '../lib/process.ts';
 import type { LoadConfig } from './load.ts';
 
@@ -176,7 +177,8 @@ async function provisionTokens(
 async function startPnptv(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pnptv-rt-'));
   const started = await startNode(
-    'packages/server/src/main.ts',
+    // As `npm start` runs it: from the bundle.
+    await buildServer(),
     ['start'],
     {
       PORT: '0',

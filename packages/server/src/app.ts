@@ -18,6 +18,7 @@ import { type Authenticator, createAuthHook, decoratePrincipal } from './platfor
 import { installErrorHandler } from './platform/http/error-handler.ts';
 import { createValidatorCompiler } from './platform/http/validation.ts';
 import { capLogger } from './platform/log.ts';
+import { SERVER_ROOT } from './platform/package-root.ts';
 import type { Platform } from './platform/platform.ts';
 
 /** Everything the HTTP app needs: the platform, who authenticates requests, and the capabilities' route plugins. */
@@ -30,7 +31,7 @@ export interface AppDeps {
   rootRoutes?: FastifyPluginAsync[];
 }
 
-const WEB_DIST = resolve(import.meta.dirname, '../../web/dist');
+const WEB_DIST = resolve(SERVER_ROOT, '../web/dist');
 
 /** Builds the Fastify app. It never listens: main.ts does, so tests can use `inject()`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {

@@ -9,8 +9,6 @@ describe('server node flags', () => {
       readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'package.json'), 'utf8'),
     ) as { scripts: Record<string, string> };
     const start = manifest.scripts.start ?? '';
-    expect(start).toContain(
-      `node ${SERVER_NODE_FLAGS.join(' ')} --import tsx packages/server/src/main.ts start`,
-    );
+    expect(start).toContain(`node ${SERVER_NODE_FLAGS.join(' ')} packages/server/dist/main.js start`);
   });
 });

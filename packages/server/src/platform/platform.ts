@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Bus, createBus, type MemoryBusHub } from './bus/index.ts';
 import { type Cache, createCache } from './cache/index.ts';
@@ -14,6 +14,7 @@ import { capLogger, createLogger } from './log.ts';
 import { DevMailTransport, MailService, type MailTransport, SmtpMailTransport } from './mail/index.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createRateLimiter, type RateLimiter } from './ratelimit/index.ts';
+import { openRedis } from './redis-client.ts';
 
 /** The shared infrastructure every capability is built on, chosen by configuration. */
 export interface Platform {
@@ -63,7 +64,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
 
     let redis: Redis | undefined;
     if (config.redisUrl) {
-      redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
+      redis = openRedis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
       redis.on('error', (err) => capLogger(log, 'bus').warn({ err: err.message }, 'redis connection error'));
       const client = redis;
       closers.push(async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { SERVER_BUNDLE } from '../../../../scripts/build-server.ts';
 import { SERVER_NODE_FLAGS } from '../../src/platform/node-flags.ts';
 import { freePort } from './steps.ts';
 
@@ -99,15 +100,11 @@ export async function startServer(options: {
     }
     if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
   }
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...SERVER_NODE_FLAGS, '--import', 'tsx', 'packages/server/src/main.ts', 'start'],
-    {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_BUNDLE, 'start'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 90 s:\n${output}`)), 90_000);

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { openRedis } from '../redis-client.ts';
 import { decodeEnvelope, encodeEnvelope, invokeHandler, warnOnHandlerError } from './bus.envelope.ts';
 import type { Bus, BusErrorHandler, BusHandler } from './bus.port.ts';
 
@@ -41,7 +42,7 @@ export class RedisBus implements Bus {
     if (!options.redis && !options.url) throw new Error('RedisBus needs a redis client or a url');
     this.nodeId = options.nodeId;
     this.#ownsPub = !options.redis;
-    this.#pub = options.redis ?? new Redis(options.url as string);
+    this.#pub = options.redis ?? openRedis(options.url as string);
     this.#sub = this.#pub.duplicate();
     this.#channelPrefix = `${options.keyPrefix ?? 'pnptv:'}bus:`;
     this.#onError = options.onError ?? warnOnHandlerError;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { openRedis } from '../redis-client.ts';
 import type { Cache } from './cache.port.ts';
 import { assertIncrementStep, normaliseTtl } from './cache.rules.ts';
 
@@ -37,7 +38,7 @@ export class RedisCache implements Cache {
   constructor(options: RedisCacheOptions) {
     if (!options.redis && !options.url) throw new Error('RedisCache needs a redis client or a url');
     this.#owns = !options.redis;
-    this.#redis = options.redis ?? new Redis(options.url as string);
+    this.#redis = options.redis ?? openRedis(options.url as string);
     this.#prefix = `${options.keyPrefix ?? 'pnptv:'}cache:`;
   }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './lock.ts';
@@ -67,6 +67,8 @@ export async function openPGlite(dataDir: string): Promise<DatabaseHandle> {
   const dir = join(dataDir, 'db');
   const release = lockDataDir(dataDir);
   try {
+    // Loaded on demand: a server on PostgreSQL does not carry the embedded engine.
+    const { PGlite } = await import('@electric-sql/pglite');
     const pglite = await PGlite.create(dir, { parsers: { [INT8]: (value: string) => Number(value) } });
     return wrapPGlite(pglite, release);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { SERVER_ROOT } from '../package-root.ts';
 import type { Db } from './schema.ts';
 import { splitSqlStatements } from './sql-script.ts';
 
@@ -11,7 +12,7 @@ export interface Migration {
   sql: string;
 }
 
-const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
+const MIGRATIONS_DIR = join(SERVER_ROOT, 'src', 'platform', 'db', 'migrations');
 
 /** Reads `NNN_name.sql` files in version order; refuses gaps and duplicates. */
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { openRedis } from '../redis-client.ts';
 import type { RateLimiter, RateLimitResult } from './ratelimit.port.ts';
 import { assertLimitArgs } from './ratelimit.window.ts';
 
@@ -64,7 +65,7 @@ export class RedisRateLimiter implements RateLimiter {
   constructor(options: RedisRateLimiterOptions) {
     if (!options.redis && !options.url) throw new Error('RedisRateLimiter needs a redis client or a url');
     this.#owns = !options.redis;
-    this.#redis = options.redis ?? new Redis(options.url as string);
+    this.#redis = options.redis ?? openRedis(options.url as string);
     this.#prefix = `${options.keyPrefix ?? 'pnptv:'}rl:`;
   }
 
