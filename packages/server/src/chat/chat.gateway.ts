@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import { type Server as HttpServer, type IncomingMessage, ServerResponse } from 'node:http';
 import {
   type Ack,
   type ChannelEvent,
@@ -102,6 +102,34 @@ function cookieValue(header: string | undefined, name: string): string | null {
     if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
   }
   return null;
+}
+
+/** Where `rememberUpgradeResponse` keeps the response stand-in on the request. */
+const UPGRADE_RESPONSE = Symbol('upgradeResponse');
+
+type UpgradeRequest = IncomingMessage & { [UPGRADE_RESPONSE]?: ServerResponse };
+
+/**
+ * Engine.IO hands its middlewares a stand-in response for each websocket upgrade, and that
+ * stand-in holds the request for as long as the connection lives (a close listener on the
+ * socket keeps it). Noting it here lets `releaseUpgradeRequest` cut that link once connected.
+ */
+function rememberUpgradeResponse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (err?: Error) => void,
+): void {
+  (req as UpgradeRequest)[UPGRADE_RESPONSE] = res;
+  next();
+}
+
+/** Lets go of a connected socket's upgrade request: nothing reads it after authentication. */
+function releaseUpgradeRequest(socket: GatewaySocket): void {
+  const conn = socket.conn as unknown as { request: UpgradeRequest | null };
+  const response = conn.request?.[UPGRADE_RESPONSE];
+  if (response && !(response instanceof ServerResponse)) (response as unknown as { req: unknown }).req = null;
+  conn.request = null;
+  Object.assign(socket.handshake, { headers: {}, query: {}, auth: {}, url: '' });
 }
 
 /**
@@ -334,6 +362,7 @@ export class RealtimeGateway {
   /** Serves the gateway on `server` (the Fastify HTTP server) at /realtime. */
   attach(server: HttpServer): void {
     this.io.attach(server);
+    this.io.engine.use(rememberUpgradeResponse);
   }
 
   /** Sends what is pending, disconnects every client and releases the adapter. */
@@ -376,9 +405,8 @@ export class RealtimeGateway {
 
   #onConnection(socket: GatewaySocket): void {
     const { actor } = socket.data;
-    // The handshake keeps what is needed of the upgrade request; holding the request itself
-    // (with its socket and parser state) costs kilobytes per connection.
-    (socket.conn as unknown as { request: unknown }).request = null;
+    // The upgrade request, its headers and the token cost a few kilobytes per connection.
+    releaseUpgradeRequest(socket);
     void socket.join(userRoomOf(actor.appId, actor.userId));
     socket.on('disconnecting', () => {
       for (const channel of socket.data.channels.keys()) {
