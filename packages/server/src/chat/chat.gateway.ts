@@ -63,9 +63,15 @@ const MAX_EVENTS_PER_BATCH = 500;
 /** How often send queues are checked, in ticks. */
 const QUEUE_CHECK_TICKS = 4;
 
-/** Events forwarded per tick to the other nodes; beyond this, ephemeral ones are not forwarded. */
-const MAX_FORWARDED_PER_TICK = 5_000;
-/** Server-side event carrying one node's channel events of one tick to the others. */
+/** Events waiting to go to the other nodes; beyond this, ephemeral ones are not forwarded. */
+const MAX_FORWARD_QUEUE = 5_000;
+/**
+ * Longest wait before a node's own events go to the other nodes, ms. Much shorter than the
+ * tick: a message for members on another node then waits for that node's tick only, not for
+ * this one's as well; at any message rate a node sends at most 1000 / FORWARD_MS messages a second.
+ */
+const FORWARD_MS = 10;
+/** Server-side event carrying one node's recent channel events to the others. */
 const FORWARD_EVENT = 'pnptv:events';
 
 /** One channel event on its way to the other nodes: the batch key, target room and channel. */
@@ -149,6 +155,7 @@ export class RealtimeGateway {
   readonly #batcher: ChannelBatcher;
   /** Events that arose on this node this tick, for the other nodes of the cluster. */
   #outbox: ForwardedEvent[] = [];
+  #forwardTimer: NodeJS.Timeout | null = null;
   #clustered = false;
   readonly #presence: PresenceRegistry;
   readonly #reactions = new LiveReactionTally();
@@ -183,7 +190,7 @@ export class RealtimeGateway {
         const target = ephemeralOnly ? local.to(room).except(LAGGING_ROOM) : local.to(room);
         target.emit('batch', batch);
       },
-      // Other nodes get this tick's events before the local sockets are written, which
+      // Other nodes get what is still waiting before the local sockets are written, which
       // takes tens of milliseconds with thousands of members; their flush then overlaps ours.
       beforeFlush: () => {
         this.#drainTallies();
@@ -278,16 +285,19 @@ export class RealtimeGateway {
     if (forward) this.#batcher.add(roomOf(event.appId, forward.channel), forward.channel, forward.event);
   }
 
-  /** Queues an event that arose on this node: for its clients, and for the other nodes' at the tick. */
+  /** Queues an event that arose on this node: for its clients at the tick, for the other nodes' within FORWARD_MS. */
   #addOwn(key: string, channel: string, event: ChannelEvent, room: string = key): void {
     this.#batcher.add(key, channel, event, room);
     if (!this.#clustered) return;
-    if (this.#outbox.length >= MAX_FORWARDED_PER_TICK && isEphemeral(event)) return;
+    if (this.#outbox.length >= MAX_FORWARD_QUEUE && isEphemeral(event)) return;
     this.#outbox.push({ key, room, channel, event });
+    this.#forwardTimer ??= setTimeout(() => this.#forward(), FORWARD_MS);
   }
 
-  /** Sends this tick's own events to the other nodes in one adapter message. */
+  /** Sends this node's waiting events to the other nodes in one adapter message. */
   #forward(): void {
+    if (this.#forwardTimer) clearTimeout(this.#forwardTimer);
+    this.#forwardTimer = null;
     if (this.#outbox.length === 0) return;
     const events = this.#outbox;
     this.#outbox = [];
