@@ -153,7 +153,7 @@ export class RealtimeGateway {
   readonly #sendQueue: SendQueueLimits;
   /** Batches for this node's clients: one frame per channel per tick, whichever node an event came from. */
   readonly #batcher: ChannelBatcher;
-  /** Events that arose on this node this tick, for the other nodes of the cluster. */
+  /** Events that arose on this node and wait (at most FORWARD_MS) to go to the other nodes. */
   #outbox: ForwardedEvent[] = [];
   #forwardTimer: NodeJS.Timeout | null = null;
   #clustered = false;
