@@ -284,7 +284,8 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))(
       );
       const [first] = local.transcoderPids();
 
-      await rm(output, { recursive: true, force: true });
+      // ffmpeg keeps writing into the folder while it goes: retry until it is gone.
+      await rm(output, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
       await waitFor('segments of a restarted transcoder', async () =>
         (await segments()).length > 0 ? true : undefined,
       );
