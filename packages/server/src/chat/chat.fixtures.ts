@@ -33,6 +33,7 @@ export async function startRealtimeNode(
     nodeId?: string;
     limits?: Partial<ChatLimits>;
     redisChannelPrefix?: string;
+    memberGroups?: { groups: number; minMembers: number };
   } = {},
 ): Promise<RealtimeNode> {
   const env: Record<string, string> = { LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost:8080' };
@@ -51,6 +52,7 @@ export async function startRealtimeNode(
     authenticator: deps.authenticator,
     limits: options.limits,
     redisChannelPrefix: options.redisChannelPrefix,
+    memberGroups: options.memberGroups,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;

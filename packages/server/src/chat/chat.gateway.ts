@@ -1,6 +1,7 @@
 import { type Server as HttpServer, type IncomingMessage, ServerResponse } from 'node:http';
 import {
   type Ack,
+  type ChannelBatch,
   type ChannelEvent,
   CLIENT_EVENT_SCHEMAS,
   type ClientEventName,
@@ -22,10 +23,13 @@ import {
   ChannelBatcher,
   DEFAULT_SEND_QUEUE,
   forwardBusEvent,
+  groupOf,
   isEphemeral,
+  type MemberGroup,
   type SendQueueLimits,
   slowConsumerAction,
 } from './chat.fanout.ts';
+import { canWriteFrame, type EngineConnection, eventFrame, queuedBytes } from './chat.frames.ts';
 import {
   type GatewaySocket,
   type HandlerDeps,
@@ -50,6 +54,8 @@ export interface RealtimeGatewayDeps {
   sendQueue?: SendQueueLimits;
   /** Fan-out tick, ms. */
   tickMs?: number;
+  /** Channels with at least `minMembers` members on a node are written in `groups` staggered groups. */
+  memberGroups?: { groups: number; minMembers: number };
   /** Prefix of the adapter's Redis channels; nodes with the same prefix form one cluster. */
   redisChannelPrefix?: string;
 }
@@ -60,6 +66,11 @@ const LAGGING_ROOM = '#lagging';
 const MAX_FRAME_BYTES = 64 * 1024;
 /** Events waiting per channel per tick before the oldest ephemeral ones are dropped. */
 const MAX_EVENTS_PER_BATCH = 500;
+/**
+ * Slots per tick: by default a channel with at least 500 members on this node is written in
+ * ten groups, one per slot, so no write holds the event loop for long.
+ */
+const MEMBER_GROUPS = { groups: 10, minMembers: 500 };
 /** How often send queues are checked, in ticks. */
 const QUEUE_CHECK_TICKS = 4;
 
@@ -91,6 +102,14 @@ interface ServerSideEvents {
 type GatewayMessage =
   | PresenceMessage
   | { kind: 'kick'; appId: string; channel: string; userId: string; appWide: boolean };
+
+/** Socket.IO's packet type of an event (socket.io-parser's PacketType.EVENT). */
+const EVENT_PACKET = 2;
+
+/** The Engine.IO connection under a socket, as the frame writer reads it. */
+function engineConnection(socket: GatewaySocket): EngineConnection {
+  return socket.conn as unknown as EngineConnection;
+}
 
 /** The channel part of a room key (`<appId>|<channel>`). */
 function channelOfRoom(room: string): string {
@@ -185,11 +204,10 @@ export class RealtimeGateway {
     this.#batcher = new ChannelBatcher({
       tickMs,
       maxEvents: MAX_EVENTS_PER_BATCH,
-      flush: (room, batch, ephemeralOnly) => {
-        const local = this.io.local;
-        const target = ephemeralOnly ? local.to(room).except(LAGGING_ROOM) : local.to(room);
-        target.emit('batch', batch);
-      },
+      groups: (deps.memberGroups ?? MEMBER_GROUPS).groups,
+      groupMinMembers: (deps.memberGroups ?? MEMBER_GROUPS).minMembers,
+      members: (room) => this.io.of('/').adapter.rooms.get(room)?.size ?? 0,
+      flush: (room, batch, ephemeralOnly, group) => this.#writeBatch(room, batch, ephemeralOnly, group),
       // Other nodes get what is still waiting before the local sockets are written, which
       // takes tens of milliseconds with thousands of members; their flush then overlaps ours.
       beforeFlush: () => {
@@ -355,6 +373,31 @@ export class RealtimeGateway {
     }
   }
 
+  /**
+   * Writes one batch to this node's members of `room`, or of one of its member groups. The
+   * frame is built once and written straight to each member's TCP socket: Socket.IO's broadcast
+   * would cost several objects, callbacks and events per member. A member whose connection holds
+   * packets back gets the batch through Socket.IO instead, behind them.
+   */
+  #writeBatch(room: string, batch: ChannelBatch, ephemeralOnly: boolean, group?: MemberGroup): void {
+    const nsp = this.io.of('/');
+    const members = nsp.adapter.rooms.get(room);
+    if (!members || members.size === 0) return;
+    const frame = eventFrame(
+      this.io.encoder.encode({ type: EVENT_PACKET, nsp: '/', data: ['batch', batch] }),
+    );
+    const behind: string[] = [];
+    for (const id of members) {
+      if (group && groupOf(id, group.of) !== group.index) continue;
+      const socket = nsp.sockets.get(id) as GatewaySocket | undefined;
+      if (!socket || (ephemeralOnly && socket.rooms.has(LAGGING_ROOM))) continue;
+      const { wire } = socket.data;
+      if (frame && canWriteFrame(engineConnection(socket), wire)) wire.write(frame);
+      else behind.push(id);
+    }
+    if (behind.length > 0) this.io.local.to(behind).emit('batch', batch);
+  }
+
   /** Removes a banned user's local connections from the channel's presence. */
   #applyKick(action: { appId: string; channel: string; userId: string; appWide: boolean }): void {
     const nsp = this.io.of('/');
@@ -410,6 +453,7 @@ export class RealtimeGateway {
       channels: new Map(),
       typing: new Map(),
       window: { start: 0, count: 0 },
+      wire: (socket.conn.request as IncomingMessage | null)?.socket ?? null,
     };
   }
 
@@ -487,7 +531,7 @@ export class RealtimeGateway {
   /** Applies the slow-consumer policy to this node's clients. */
   #checkQueues(): void {
     for (const socket of this.io.of('/').sockets.values()) {
-      const queued = (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+      const queued = queuedBytes(engineConnection(socket), socket.data.wire);
       const action = slowConsumerAction(queued, this.#sendQueue);
       if (action === 'disconnect') {
         this.#log.info({ queued, userId: socket.data.actor?.userId }, 'disconnecting slow consumer');

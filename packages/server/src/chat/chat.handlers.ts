@@ -1,3 +1,4 @@
+import type { Socket as NetSocket } from 'node:net';
 import type {
   BanInput,
   ChannelRole,
@@ -26,6 +27,8 @@ export interface SocketData {
   typing: Map<string, number>;
   /** Fixed one-second window of the per-socket event limit. */
   window: { start: number; count: number };
+  /** The TCP socket under the websocket, to which batches are written as prepared frames. */
+  wire: NetSocket | null;
 }
 
 /** A gateway connection with its state. */

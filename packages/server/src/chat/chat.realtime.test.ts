@@ -95,6 +95,46 @@ describe.each(testDatabases().map((f) => [f.name, f]))('realtime features on %s'
     await handle?.close();
   });
 
+  it('writes a channel in member groups at staggered slots: every member gets every message once, in the same order', async () => {
+    const grouped = await startRealtimeNode(handle, { memberGroups: { groups: 4, minMembers: 1 } });
+    try {
+      const channel = 'community';
+      const members = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const socket = await connectClient(grouped.url, { cookie: (await signUp(grouped.app)).cookie });
+          clients.push(socket);
+          const seen = collectEvents(socket);
+          const joined = await request<Res>(socket, 'join', { channel });
+          expect(codeOf(joined)).toBe('OK');
+          return { socket, seen };
+        }),
+      );
+      const sent: string[] = [];
+      for (let round = 0; round < 10; round++)
+        await Promise.all(
+          members.slice(0, 3).map(async ({ socket }, i) => {
+            const res = await request<Res<{ message: ChatMessage }>>(socket, 'message.send', {
+              channel,
+              text: `round ${round} from ${i}`,
+            });
+            if (!res.ok) throw new Error(res.error.code);
+            sent.push(res.message.id);
+          }),
+        );
+      const idsOf = (seen: (typeof members)[number]['seen']) =>
+        seen.events
+          .filter((e) => e.type === 'chat.message.new' && sent.includes((e.data as ChatMessage).id))
+          .map((e) => (e.data as ChatMessage).id);
+      for (const { seen } of members)
+        await seen.waitFor(() => idsOf(seen).length >= sent.length, 10_000).catch(() => {});
+      const first = idsOf(members[0]!.seen);
+      expect([...first].sort()).toEqual([...sent].sort());
+      for (const { seen } of members) expect(idsOf(seen)).toEqual(first);
+    } finally {
+      await grouped.close();
+    }
+  });
+
   it('forwards gifts, tips and coalesced viewer counts published on the bus to the stream channel', async () => {
     const owner = await signUp(node.app);
     const channel = await stream(owner.user.id);

@@ -1,6 +1,6 @@
-import { CHAT_MAX_LENGTH } from '@pnptv/protocol';
+import { CHAT_MAX_LENGTH, type ChannelEvent } from '@pnptv/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { ChannelBatcher, nextFlushDelay, slowConsumerAction } from './chat.fanout.ts';
+import { ChannelBatcher, nextSlotDue, slowConsumerAction } from './chat.fanout.ts';
 import {
   type ChatActor,
   canDelete,
@@ -230,13 +230,79 @@ describe('channel batcher', () => {
     expect(order.slice(0, 3)).toEqual(['before', 'forwarded', 'write r1']);
   });
 
-  it('keeps the tick while flushes are short and stretches it when they are long', () => {
-    expect(nextFlushDelay(50, 0, 0.5)).toBe(50);
-    expect(nextFlushDelay(50, 10, 0.5)).toBe(40);
-    expect(nextFlushDelay(50, 25, 0.5)).toBe(25);
-    // A 40 ms flush: the period becomes 80 ms, so flushing takes half the time.
-    expect(nextFlushDelay(50, 40, 0.5)).toBe(40);
-    expect(nextFlushDelay(50, 60, 0.6)).toBe(40);
+  it('keeps slots to their schedule, stretches them while writes are long, and restarts when far behind', () => {
+    // Short writes: one slot after the last one was due, even if that slot ran late.
+    expect(nextSlotDue(100, 103, 10, 2, 0.75)).toBe(110);
+    expect(nextSlotDue(100, 112, 10, 2, 0.75)).toBe(110);
+    // A 15 ms write: the period becomes 20 ms, so writing takes three quarters of the time.
+    expect(nextSlotDue(100, 115, 10, 15, 0.75)).toBe(120);
+    // More than a slot behind: start again from now.
+    expect(nextSlotDue(100, 125, 10, 2, 0.75)).toBe(125);
+  });
+
+  it('writes a large channel in member groups at staggered slots, each group once per tick', async () => {
+    const sent: { group: number | undefined; ids: string[]; at: number }[] = [];
+    let slot = 0;
+    const batcher = new ChannelBatcher({
+      tickMs: 40,
+      maxEvents: 100,
+      groups: 4,
+      groupMinMembers: 100,
+      members: (room) => (room === 'big' ? 1000 : 3),
+      beforeFlush: () => slot++,
+      flush: (room, batch, _ephemeral, group) =>
+        sent.push({
+          group: room === 'big' ? group?.index : undefined,
+          ids: batch.events.map((e) => (e.data as { id: string }).id),
+          at: slot,
+        }),
+    });
+    batcher.add('big', 'community', message('1'));
+    batcher.add('small', 'community', message('s'));
+    batcher.start();
+    await vi.waitFor(() => expect(sent.filter((s) => s.group !== undefined)).toHaveLength(4));
+    batcher.add('big', 'community', message('2'));
+    await vi.waitFor(() => expect(sent.filter((s) => s.group !== undefined)).toHaveLength(8));
+    batcher.stop();
+    const big = sent.filter((s) => s.group !== undefined);
+    // Every group gets every message, in order, in one batch per tick.
+    for (let g = 0; g < 4; g++)
+      expect(big.filter((s) => s.group === g).flatMap((s) => s.ids)).toEqual(['1', '2']);
+    expect(new Set(big.slice(0, 4).map((s) => s.group)).size).toBe(4);
+    // The small channel is written whole, once.
+    expect(sent.filter((s) => s.group === undefined)).toEqual([{ group: undefined, ids: ['s'], at: 1 }]);
+  });
+
+  it('gives each member group what it has not had, replacing a coalesced event only if no group had it', async () => {
+    const sent: { group: number; viewers: number[] }[] = [];
+    const viewers = (n: number): ChannelEvent => ({ type: 'viewers', data: { streamId: 's', viewers: n } });
+    const batcher = new ChannelBatcher({
+      tickMs: 20,
+      maxEvents: 100,
+      groups: 2,
+      groupMinMembers: 1,
+      members: () => 10,
+      flush: (_room, batch, _ephemeral, group) => {
+        sent.push({
+          group: group!.index,
+          viewers: batch.events.map((e) => (e.data as { viewers: number }).viewers),
+        });
+        // Group 0 has had 1; 2 may not replace it, 3 replaces 2, which nobody has had.
+        if (sent.length === 1) {
+          batcher.add('r', 'stream:s', viewers(2));
+          batcher.add('r', 'stream:s', viewers(3));
+        }
+      },
+    });
+    batcher.add('r', 'stream:s', viewers(1));
+    batcher.start();
+    await vi.waitFor(() => expect(sent).toHaveLength(3));
+    batcher.stop();
+    expect(sent).toEqual([
+      { group: 0, viewers: [1] },
+      { group: 1, viewers: [1, 3] },
+      { group: 0, viewers: [3] },
+    ]);
   });
 });
 
