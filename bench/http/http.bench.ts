@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { SERVER_NODE_FLAGS } from '../../packages/server/src/platform/node-flags.ts';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../packages/server/src/platform/node-flags.ts';
 import { buildServer } from '../../scripts/build-server.ts';
 import { ROOT, startNode, stop } from '../lib/process.ts';
 
@@ -87,6 +87,7 @@ export async function main(): Promise<void> {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     ROLES: 'api',
+    ...SERVER_ENV,
   };
   const pnptv = await startNode(
     // As `npm start` runs it: from the bundle.

@@ -17,7 +17,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { locateMediaTool } from '../../packages/server/src/platform/media/index.ts';
-import { SERVER_NODE_FLAGS } from '../../packages/server/src/platform/node-flags.ts';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../packages/server/src/platform/node-flags.ts';
 import { buildServer } from '../../scripts/build-server.ts';
 import { ROOT, startNode, stop } from '../lib/process.ts';
 import { FPS, HEIGHT, kill, prepareClip, publish, sleep } from './clip.ts';
@@ -151,6 +151,7 @@ export async function main(): Promise<void> {
       DATA_DIR: dataDir,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       RTMP_PORT: String(await freePort()),
+      ...SERVER_ENV,
     },
     /PNPtv is running at .*port (\d+)/,
     60_000,

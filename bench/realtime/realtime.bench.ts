@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { SERVER_NODE_FLAGS } from '../../packages/server/src/platform/node-flags.ts';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../packages/server/src/platform/node-flags.ts';
 import { buildServer } from '../../scripts/build-server.ts';
 import { ROOT, startNode, stop } from '../lib/process.ts';
 import type { LoadConfig } from './load.ts';
@@ -188,6 +188,7 @@ async function startPnptv(env: Record<string, string>): Promise<{ child: ChildPr
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       ROLES: 'api,realtime',
+      ...SERVER_ENV,
       ...env,
     },
     /PNPtv is running at .*port (\d+)/,

@@ -9,3 +9,12 @@
  * percent more CPU in the collector.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=20'];
+
+/**
+ * Environment the server runs with (`npm start` sets the same). glibc gives each thread that
+ * allocates its own malloc arena, up to eight per core: V8's helper threads and libuv's pool
+ * (which verifies every user token's signature) each keep one partly filled. Two arenas hold
+ * the same allocations; measured with 5,000 chat members, ~15 MB less resident memory, at no
+ * measurable cost in CPU or latency. Other C libraries ignore it.
+ */
+export const SERVER_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };

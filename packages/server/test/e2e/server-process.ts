@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { SERVER_BUNDLE } from '../../../../scripts/build-server.ts';
-import { SERVER_NODE_FLAGS } from '../../src/platform/node-flags.ts';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../src/platform/node-flags.ts';
 import { freePort } from './steps.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
@@ -75,6 +75,7 @@ export async function startServer(options: {
   let drop: (() => Promise<void>) | null = null;
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
+    ...SERVER_ENV,
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
