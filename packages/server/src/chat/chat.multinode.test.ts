@@ -16,6 +16,7 @@ import {
   startRealtimeNode,
   type TestClient,
 } from './chat.fixtures.ts';
+import { roomOf } from './chat.handlers.ts';
 
 const REDIS_URL = process.env.REDIS_URL;
 
@@ -39,6 +40,41 @@ describe.runIf(REDIS_URL).each(testDatabases().map((f) => [f.name, f]))(
       for (const socket of clients) socket.close();
       for (const node of nodes) await node.close();
       await handle?.close();
+    });
+
+    it('ignores malformed events forwarded by another node and goes on delivering', async () => {
+      const [a, b] = nodes as [RealtimeNode, RealtimeNode];
+      const onB = await connectClient(b.url, { cookie: (await signUp(b.app)).cookie });
+      const onA = await connectClient(a.url, { cookie: (await signUp(a.app)).cookie });
+      clients.push(onA, onB);
+      await request(onA, 'join', { channel: 'community' });
+      await request(onB, 'join', { channel: 'community' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const seenOnB = collectEvents(onB);
+      const forward = a.gateway.io.serverSideEmit.bind(a.gateway.io) as (
+        event: string,
+        ...args: unknown[]
+      ) => void;
+      const room = roomOf(SITE_APP_ID, 'community');
+      for (const garbage of [
+        null,
+        'events',
+        { key: room },
+        [null, 7, 'x', { key: 1 }, { key: room, room, channel: 'community' }],
+        [{ key: room, room, channel: 'community', event: { type: 3, data: {} } }],
+        [{ key: room, room, channel: 7, event: { type: 'chat.message.new', data: {} } }],
+      ])
+        forward('pnptv:events', garbage);
+      const sent = await request<{ ok: true; message: ChatMessage }>(onA, 'message.send', {
+        channel: 'community',
+        text: 'after the garbage',
+      });
+      await seenOnB.waitFor(
+        (e) => e.type === 'chat.message.new' && (e.data as ChatMessage).id === sent.message.id,
+      );
+      // Only the real message reached B's client: none of the malformed events was passed on.
+      expect(seenOnB.events.filter((e) => e.type === 'chat.message.new')).toHaveLength(1);
+      expect(seenOnB.events.every((e) => typeof e.type === 'string' && e.channel === 'community')).toBe(true);
     });
 
     it('carries a message and its deletion from one node to clients of the other', async () => {
