@@ -133,7 +133,9 @@ interface ChannelLog {
  * member within one tick and one group's writes, instead of one tick and the whole room's writes.
  *
  * At most `maxEvents` events wait per channel; beyond that the oldest ephemeral one not yet
- * sent to anyone goes first, else the oldest event. The slots keep to their schedule and stretch while writes are long (see `nextSlotDue`).
+ * sent to anyone goes first, else the oldest event. The slots keep to their schedule and
+ * stretch while writes are long (see `nextSlotDue`); with nothing waiting, only the first slot
+ * of each tick runs.
  */
 export class ChannelBatcher {
   #logs = new Map<string, ChannelLog>();
@@ -141,6 +143,11 @@ export class ChannelBatcher {
   #immediate: NodeJS.Immediate | null = null;
   #running = false;
   #slot = 0;
+  /**
+   * Set while nothing waits: the slot the schedule would run next and when, while the timer
+   * sleeps until the next tick's first slot. The first event to arrive resumes the schedule there.
+   */
+  #idle: { slot: number; due: number } | null = null;
   /** Time a slot's writes take, smoothed over the last slots, ms. */
   #writeMs = 0;
   /** When the next slot is due (performance.now()). */
@@ -175,6 +182,7 @@ export class ChannelBatcher {
     if (!log) {
       log = this.#open(key, room, channel);
       this.#logs.set(key, log);
+      if (this.#idle) this.#resume(this.#idle);
     }
     const { events } = log;
     /** Index of the first event no group has had yet. */
@@ -270,6 +278,7 @@ export class ChannelBatcher {
     const slotMs = this.#slotMs;
     this.#timer = setTimeout(
       () => {
+        this.#idle = null;
         const slot = this.#slot;
         this.#slot = (slot + 1) % this.#groups;
         if (slot === 0) this.options.beforeFlush?.();
@@ -280,6 +289,12 @@ export class ChannelBatcher {
           const now = performance.now();
           this.#writeMs += (now - started - this.#writeMs) * WRITE_SMOOTHING;
           this.#due = nextSlotDue(this.#due, now, slotMs, this.#writeMs, this.options.busyShare ?? 0.75);
+          // With nothing waiting, wake once a tick (for what `beforeFlush` gathers), not every slot.
+          if (this.#logs.size === 0 && this.#slot !== 0) {
+            this.#idle = { slot: this.#slot, due: this.#due };
+            this.#due += (this.#groups - this.#slot) * slotMs;
+            this.#slot = 0;
+          }
           this.#schedule();
         });
       },
@@ -287,9 +302,24 @@ export class ChannelBatcher {
     );
   }
 
+  /** Puts a sleeping schedule back on its slots: the next one due from now runs when due. */
+  #resume(idle: { slot: number; due: number }): void {
+    this.#idle = null;
+    if (!this.#timer) return;
+    clearTimeout(this.#timer);
+    const slotMs = this.#slotMs;
+    const passed = Math.max(0, Math.ceil((performance.now() - idle.due) / slotMs));
+    // The sleep ends at the tick's first slot, so fewer slots than are left in the tick have passed.
+    const skipped = Math.min(passed, this.#groups - idle.slot - 1);
+    this.#slot = idle.slot + skipped;
+    this.#due = idle.due + skipped * slotMs;
+    this.#schedule();
+  }
+
   /** Stops ticking after sending what is pending. */
   stop(): void {
     this.#running = false;
+    this.#idle = null;
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#immediate) clearImmediate(this.#immediate);
     this.#timer = null;

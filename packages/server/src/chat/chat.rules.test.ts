@@ -1,6 +1,6 @@
 import { CHAT_MAX_LENGTH, type ChannelEvent } from '@pnptv/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { ChannelBatcher, nextSlotDue, slowConsumerAction } from './chat.fanout.ts';
+import { ChannelBatcher, groupOf, nextSlotDue, slowConsumerAction } from './chat.fanout.ts';
 import {
   type ChatActor,
   canDelete,
@@ -271,6 +271,52 @@ describe('channel batcher', () => {
     expect(new Set(big.slice(0, 4).map((s) => s.group)).size).toBe(4);
     // The small channel is written whole, once.
     expect(sent.filter((s) => s.group === undefined)).toEqual([{ group: undefined, ids: ['s'], at: 1 }]);
+  });
+
+  it('wakes once a tick while idle, and writes what arrives then within one tick, at its slots', () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'],
+    });
+    try {
+      const ticks: number[] = [];
+      const writes: { at: number; room: string; group?: number }[] = [];
+      const batcher = new ChannelBatcher({
+        tickMs: 40,
+        maxEvents: 100,
+        groups: 4,
+        groupMinMembers: 100,
+        members: (room) => (room === 'big' ? 1000 : 3),
+        beforeFlush: () => ticks.push(performance.now()),
+        flush: (room, _batch, _ephemeral, group) =>
+          writes.push({ at: performance.now(), room, group: group?.index }),
+      });
+      const timers = vi.spyOn(globalThis, 'setTimeout');
+      batcher.start();
+      // Just after a tick's first slot, with the rest of the tick asleep.
+      vi.advanceTimersByTime(175);
+      // One wake-up per tick while nothing waits, each at the tick's first slot.
+      expect(timers.mock.calls.length).toBeLessThanOrEqual(6);
+      timers.mockRestore();
+      expect(ticks.map((t) => Math.round(t - ticks[0]!))).toEqual([0, 40, 80, 120, 160]);
+      // A small channel whose slot is the last one, and a large one, arrive while idle.
+      const small = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].find((k) => groupOf(k, 4) === 3)!;
+      const added = performance.now();
+      batcher.add(small, 'community', message('1'));
+      batcher.add('big', 'community', message('2'));
+      vi.advanceTimersByTime(41);
+      // Each is written within one tick: the small one whole at its slot, the large one to each group once.
+      expect(writes.filter((w) => w.room === small)).toHaveLength(1);
+      expect(
+        writes
+          .filter((w) => w.room === 'big')
+          .map((w) => w.group)
+          .sort(),
+      ).toEqual([0, 1, 2, 3]);
+      for (const w of writes) expect(w.at - added).toBeLessThan(40);
+      batcher.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('gives each member group what it has not had, replacing a coalesced event only if no group had it', async () => {
