@@ -25,8 +25,13 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Saves a full-page screenshot under .tmp/screenshots/<name>.png. */
+/**
+ * Saves a full-page screenshot under .tmp/screenshots/<name>.png, from the top of the page: a
+ * page scrolled by the test (to a focused field, say) would have its sticky top bar drawn
+ * across the middle of the capture.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
