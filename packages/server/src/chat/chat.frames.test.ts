@@ -47,11 +47,13 @@ describe('prepared websocket frames', () => {
   });
 
   it('writes straight to the socket only while the connection is open and holds nothing back', () => {
-    const open = { readyState: 'open', writeBuffer: [] };
+    const websocket = { name: 'websocket' };
+    const open = { readyState: 'open', transport: websocket, writeBuffer: [] };
     const wire = new Writable({ write: (_chunk, _encoding, done) => done() }) as unknown as NetSocket;
     expect(canWriteFrame(open, wire)).toBe(true);
-    expect(canWriteFrame({ readyState: 'closing', writeBuffer: [] }, wire)).toBe(false);
-    expect(canWriteFrame({ readyState: 'open', writeBuffer: [{ type: 'ping' }] }, wire)).toBe(false);
+    expect(canWriteFrame({ ...open, readyState: 'closing' }, wire)).toBe(false);
+    expect(canWriteFrame({ ...open, transport: { name: 'polling' } }, wire)).toBe(false);
+    expect(canWriteFrame({ ...open, writeBuffer: [{ type: 'ping' }] }, wire)).toBe(false);
     expect(canWriteFrame(open, null)).toBe(false);
     wire.destroy();
     expect(canWriteFrame(open, wire)).toBe(false);
@@ -61,8 +63,9 @@ describe('prepared websocket frames', () => {
     const wire = stalledWire();
     wire.write(Buffer.alloc(1_000));
     wire.write(Buffer.alloc(500));
-    const conn = { readyState: 'open', writeBuffer: [{ type: 'message', data: 'x'.repeat(300) }] };
+    const transport = { name: 'websocket' };
+    const conn = { readyState: 'open', transport, writeBuffer: [{ type: 'message', data: 'x'.repeat(300) }] };
     expect(queuedBytes(conn, wire)).toBe(1_800);
-    expect(queuedBytes({ readyState: 'open', writeBuffer: [] }, null)).toBe(0);
+    expect(queuedBytes({ readyState: 'open', transport, writeBuffer: [] }, null)).toBe(0);
   });
 });

@@ -31,21 +31,27 @@ export function eventFrame(encoded: readonly unknown[]): Buffer | null {
   return textFrame(Buffer.from(`4${encoded[0]}`));
 }
 
-/** What a prepared frame's writer reads of an Engine.IO connection: its state and the packets it holds back. */
+/** What a prepared frame's writer reads of an Engine.IO connection: its state, transport and the packets it holds back. */
 export interface EngineConnection {
   readyState: string;
+  transport: { name: string };
   writeBuffer: readonly unknown[];
 }
 
 /**
- * Whether a prepared frame may go straight to the connection's TCP socket. Only while the
- * connection is open and Engine.IO holds nothing back: what it has already handed on is in the
- * socket before the frame, and what it sends later comes after, so the order stays the one
- * in which the server sent them.
+ * Whether a prepared frame may go straight to the connection's TCP socket. Only over a
+ * websocket (the TCP socket of a polling request carries HTTP), while the connection is open
+ * and Engine.IO holds nothing back: what it has already handed on is in the socket before the
+ * frame, and what it sends later comes after, so the order stays the one in which the server
+ * sent them.
  */
 export function canWriteFrame(conn: EngineConnection, wire: NetSocket | null): wire is NetSocket {
   return (
-    conn.readyState === 'open' && conn.writeBuffer.length === 0 && wire?.writable === true && !wire.destroyed
+    conn.readyState === 'open' &&
+    conn.transport.name === 'websocket' &&
+    conn.writeBuffer.length === 0 &&
+    wire?.writable === true &&
+    !wire.destroyed
   );
 }
 
