@@ -285,7 +285,8 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))(
       const [first] = local.transcoderPids();
 
       // ffmpeg keeps writing into the folder while it goes: retry until it is gone.
-      await rm(output, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+      const removeOutput = () => rm(output, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+      await removeOutput();
       await waitFor('segments of a restarted transcoder', async () =>
         (await segments()).length > 0 ? true : undefined,
       );
@@ -294,7 +295,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))(
       expect(alive(first!)).toBe(false);
       expect((await getStream(stream.id)).status).toBe('live');
 
-      await rm(output, { recursive: true, force: true });
+      await removeOutput();
       await writeFile(output, 'not a folder');
       const offline = await waitFor(
         'stream.offline',
