@@ -240,15 +240,20 @@ describe('channel batcher', () => {
     expect(nextSlotDue(100, 125, 10, 2, 0.75)).toBe(125);
   });
 
+  /** Four slots of 10 ms; 'big' has enough members to be written in groups, other rooms not. */
+  const bigAndSmall = {
+    tickMs: 40,
+    maxEvents: 100,
+    groups: 4,
+    groupMinMembers: 100,
+    members: (room: string) => (room === 'big' ? 1000 : 3),
+  };
+
   it('writes a large channel in member groups at staggered slots, each group once per tick', async () => {
     const sent: { group: number | undefined; ids: string[]; at: number }[] = [];
     let slot = 0;
     const batcher = new ChannelBatcher({
-      tickMs: 40,
-      maxEvents: 100,
-      groups: 4,
-      groupMinMembers: 100,
-      members: (room) => (room === 'big' ? 1000 : 3),
+      ...bigAndSmall,
       beforeFlush: () => slot++,
       flush: (room, batch, _ephemeral, group) =>
         sent.push({
@@ -281,11 +286,7 @@ describe('channel batcher', () => {
       const ticks: number[] = [];
       const writes: { at: number; room: string; group?: number }[] = [];
       const batcher = new ChannelBatcher({
-        tickMs: 40,
-        maxEvents: 100,
-        groups: 4,
-        groupMinMembers: 100,
-        members: (room) => (room === 'big' ? 1000 : 3),
+        ...bigAndSmall,
         beforeFlush: () => ticks.push(performance.now()),
         flush: (room, _batch, _ephemeral, group) =>
           writes.push({ at: performance.now(), room, group: group?.index }),
