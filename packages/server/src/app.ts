@@ -144,11 +144,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   }
   app.setNotFoundHandler((request, reply) => {
-    const isApi = request.url.startsWith('/api') || request.url.startsWith('/auth/');
-    if (!isApi && indexHtml && (request.method === 'GET' || request.method === 'HEAD')) {
+    if (servesWebApp(request.url) && indexHtml && (request.method === 'GET' || request.method === 'HEAD')) {
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
     }
     throw commonErrors.NOT_FOUND(`No route for ${request.method} ${request.url.split('?')[0]}`);
   });
   return app;
+}
+
+/**
+ * Path prefixes that belong to machines, not to the web app: an unknown path under one of them
+ * is a JSON 404 (API, federation and player clients read the status), never the app's HTML.
+ */
+const MACHINE_PREFIXES = ['/api/', '/auth/', '/.well-known/', '/hls/', '/vod/'];
+
+/** Whether an unknown GET path is a page of the web app (answered with its index.html). */
+export function servesWebApp(url: string): boolean {
+  const path = url.split('?')[0] ?? url;
+  if (path === '/api' || path === '/auth' || path === '/.well-known') return false;
+  return !MACHINE_PREFIXES.some((prefix) => path.startsWith(prefix));
 }

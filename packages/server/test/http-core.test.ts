@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.ts';
+import { buildApp, servesWebApp } from '../src/app.ts';
 import { createAppDeps } from '../src/composition.ts';
 import { type TestDatabaseFactory, testDatabases } from './databases.ts';
 import { createTestContext, type TestContext } from './harness.ts';
@@ -132,3 +135,47 @@ describe.each(testDatabases().map((f) => [f.name, f] as [string, TestDatabaseFac
     });
   },
 );
+
+describe('the web app fallback', () => {
+  let ctx: TestContext;
+  let webDist: string;
+  beforeAll(async () => {
+    webDist = mkdtempSync(join(tmpdir(), 'pnptv-web-'));
+    writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>PNPtv</title>');
+    ctx = await createTestContext(testDatabases()[0]!, { env: { WEB_DIST_DIR: webDist } });
+  });
+  afterAll(async () => {
+    await ctx.close();
+    rmSync(webDist, { recursive: true, force: true });
+  });
+
+  it('serves the app for unknown page paths', async () => {
+    const res = await ctx.app.inject('/some/page?x=1');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('answers unknown machine paths with a JSON 404, never the app', async () => {
+    for (const url of [
+      '/api',
+      '/api/v2/x',
+      '/.well-known/webfinger?resource=acct:a@b',
+      '/.well-known/nodeinfo',
+      '/hls/nope/master.m3u8',
+      '/vod/nope/index.m3u8',
+      '/auth/nope',
+    ]) {
+      const res = await ctx.app.inject(url);
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.headers['content-type'], url).toMatch(/application\/json/);
+      expect(res.json(), url).toHaveProperty('code');
+    }
+  });
+
+  it('tells page paths from machine paths', () => {
+    expect(servesWebApp('/watch/abc')).toBe(true);
+    expect(servesWebApp('/apis-and-more')).toBe(true);
+    expect(servesWebApp('/.well-known/host-meta')).toBe(false);
+    expect(servesWebApp('/api?x')).toBe(false);
+  });
+});
