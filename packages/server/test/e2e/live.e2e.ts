@@ -275,7 +275,15 @@ describe.each(e2eDatabases())('live streaming pages on %s', (database) => {
     const form = settings.getByTestId('stream-settings-form');
     if (!(await form.isVisible())) await settings.locator('summary').click();
     await creator.getByTestId('stream-settings-visibility').selectOption(visibility);
+    // Wait for this save's answer: the "saved" notice may still show from the previous save.
+    const saved = creator.waitForResponse(
+      (res) => res.request().method() === 'PATCH' && /\/api\/v1\/studio\/streams\/[^/?]+$/.test(res.url()),
+      { timeout: STEP_MS },
+    );
     await creator.getByTestId('stream-settings-submit').click();
+    const answer = await saved;
+    expect(answer.status()).toBe(200);
+    expect(((await answer.json()) as { stream: { visibility: string } }).stream.visibility).toBe(visibility);
     await visible(creator.getByTestId('stream-settings-saved'));
   }
 
