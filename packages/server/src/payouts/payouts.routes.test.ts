@@ -195,6 +195,9 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))(
         [second.id, 'paid'],
         [first.id, 'rejected'],
       ]);
+      const counts = await inject('GET', '/admin/payouts/counts', admin);
+      expect(counts.json()).toEqual({ counts: { requested: 0, approved: 0, rejected: 1, paid: 1 } });
+      expectError(await inject('GET', '/admin/payouts/counts', creator), 403, 'AUTH_FORBIDDEN');
       const paidList = (await inject('GET', '/admin/payouts?status=paid', admin)).json();
       expect(paidList.items.map((p: PayoutView) => p.id)).toEqual([second.id]);
       expect(paidList.items[0].creatorName).toBe(creator.user.displayName);

@@ -10,6 +10,7 @@ import {
   Earnings,
   MarkPaidBody,
   Payout,
+  PayoutCounts,
   PayoutRequestBody,
   RejectBody,
   SplitBody,
@@ -122,6 +123,21 @@ export function payoutRoutes(deps: { payouts: PayoutService; split: SplitService
           SITE_APP_ID,
           request.query as { status?: PayoutStatus; limit: number; cursor?: string },
         );
+      },
+    );
+
+    app.get(
+      '/admin/payouts/counts',
+      {
+        schema: {
+          tags,
+          summary: 'How many payouts are in each status (admins)',
+          response: { 200: PayoutCounts, ...creatorErrors },
+        },
+      },
+      async (request) => {
+        requireRole(request, 'admin');
+        return { counts: await payouts.counts(SITE_APP_ID) };
       },
     );
 

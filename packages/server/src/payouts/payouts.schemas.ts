@@ -60,6 +60,15 @@ export const MarkPaidBody = Type.Object(
   { reference: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },
 );
+/** How many payouts are in each status. */
+export const PayoutCounts = Type.Object({
+  counts: Type.Object({
+    requested: Type.Integer(),
+    approved: Type.Integer(),
+    rejected: Type.Integer(),
+    paid: Type.Integer(),
+  }),
+});
 export const AdminPayoutsQuery = Type.Object(
   { ...PageQuery.properties, status: Type.Optional(Status) },
   { additionalProperties: false },

@@ -275,6 +275,19 @@ export class PayoutService {
     return this.page(appId, { status: filter.status }, filter);
   }
 
+  /** How many payouts of the app are in each status (admins), zeros included. */
+  async counts(appId: string): Promise<Record<PayoutStatus, number>> {
+    const rows = await this.db
+      .selectFrom('payouts')
+      .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('app_id', '=', appId)
+      .groupBy('status')
+      .execute();
+    const counts: Record<PayoutStatus, number> = { requested: 0, approved: 0, rejected: 0, paid: 0 };
+    for (const row of rows) counts[row.status] = Number(row.n);
+    return counts;
+  }
+
   /** Approves a requested payout (admins): it is ready to be sent. */
   approve(actor: Actor, appId: string, id: string): Promise<PayoutView> {
     return this.decide(actor, appId, id, 'payout.approve', ['requested'], async (tx, row, now) => {

@@ -7,8 +7,13 @@ import { freePort, publishTestPattern, STEP_MS, submitSignUp, visible, waitFor }
 
 /** How long a stream may take to go live after ffmpeg starts publishing, ms. */
 const GO_LIVE_MS = 90_000;
-/** The package the admin puts on sale and the member buys. */
-const PACKAGE = { name: 'Starter pack', coins: 1200, price: '4.99', priceText: '$4.99' };
+/** The package the admin puts on sale and the member buys; its name has a 60-letter word. */
+const PACKAGE = {
+  name: `Starter ${'pack'.repeat(15)}`,
+  coins: 1200,
+  price: '4.99',
+  priceText: '$4.99',
+};
 /** The catalogue's Diamond (seeded): 50 coins, bursts. */
 const DIAMOND = { id: 'gift_0diamond', coins: 50 };
 const TIP_COINS = 150;
@@ -149,6 +154,15 @@ describe.each(e2eDatabases())('coins, gifts, earnings and payouts in the browser
     await viewer.waitForURL(/\/wallet\/buy$/, { timeout: STEP_MS });
     const card = await visible(viewer.getByTestId('coin-package').filter({ hasText: PACKAGE.name }));
     await expect(card.getByTestId('coin-package-price').textContent()).resolves.toBe(PACKAGE.priceText);
+    // The long word wraps inside its card instead of spilling over the next one.
+    const spills = await card.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      return [...el.querySelectorAll('*')].filter((child) => {
+        const r = child.getBoundingClientRect();
+        return r.left < box.left - 1 || r.right > box.right + 1;
+      }).length;
+    });
+    expect(spills).toBe(0);
     await expect((await visible(viewer.getByTestId('provider-sandbox'))).isChecked()).resolves.toBe(true);
     await shot(viewer, '03-buy-coins');
     await card.getByRole('button').click();
@@ -322,6 +336,15 @@ describe.each(e2eDatabases())('coins, gifts, earnings and payouts in the browser
     const payoutId = (await row.getAttribute('data-payout-id')) ?? '';
     await shot(admin, '13-admin-payouts');
     await row.getByTestId(`payout-approve-${payoutId}`).click();
+    // The list shows every status, so the approved payout stays in view, and the filter counts it.
+    const rowOf = `[data-testid="admin-payout-row"][data-payout-id="${payoutId}"]`;
+    await waitFor('the approved payout to stay listed', async () =>
+      (await admin.locator(rowOf).getAttribute('data-status')) === 'approved' ? true : undefined,
+    );
+    const approvedOption = admin.locator('[data-testid="admin-payout-filter"] option[value="approved"]');
+    await waitFor('the approved count', async () =>
+      (await approvedOption.getAttribute('data-count')) === '1' ? true : undefined,
+    );
 
     await admin.getByTestId('admin-payout-filter').selectOption('approved');
     const approved = await visible(

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useApi } from '../../app/api-context.tsx';
 import { formText } from '../../app/forms.ts';
@@ -133,12 +133,22 @@ function PayoutItem({ payout }: { payout: Payout }) {
   );
 }
 
-/** Creators' payout requests, filtered by status (open requests first). */
+/** Creators' payouts of every status, newest first, with a status filter that counts each status. */
 export function AdminPayoutsTab() {
   const { t } = useI18n();
+  const api = useApi();
   const statusId = useId();
-  const [status, setStatus] = useState<PayoutStatus | ''>('requested');
+  const [status, setStatus] = useState<PayoutStatus | ''>('');
   const list = useCursorList<Payout>(['admin', 'payouts', status], moneyLists.adminPayouts, { status });
+  const counts = useQuery({
+    queryKey: ['admin', 'payouts', 'counts'],
+    queryFn: () => moneyAdminApi.payoutCounts(api),
+  });
+  const count = (value: PayoutStatus) => counts.data?.counts[value];
+  const total = counts.data
+    ? PAYOUT_STATUSES.reduce((sum, value) => sum + (count(value) ?? 0), 0)
+    : undefined;
+  const withCount = (label: string, n: number | undefined) => (n === undefined ? label : `${label} (${n})`);
   return (
     <Card testId="admin-payouts">
       <div className="field field-inline">
@@ -149,10 +159,10 @@ export function AdminPayoutsTab() {
           onChange={(event) => setStatus(event.target.value as PayoutStatus | '')}
           data-testid="admin-payout-filter"
         >
-          <option value="">{t('money.admin.allStatuses')}</option>
+          <option value="">{withCount(t('money.admin.allStatuses'), total)}</option>
           {PAYOUT_STATUSES.map((value) => (
-            <option key={value} value={value}>
-              {payoutStatusLabel(t, value)}
+            <option key={value} value={value} data-count={count(value)}>
+              {withCount(payoutStatusLabel(t, value), count(value))}
             </option>
           ))}
         </select>

@@ -10,6 +10,7 @@ import type {
   Order,
   PaymentProvider,
   Payout,
+  PayoutStatus,
   Prime,
   SplitSettings,
   TicketInfo,
@@ -99,6 +100,8 @@ export const moneyApi = {
 export const moneyAdminApi = {
   refund: (api: ApiClient, orderId: string) =>
     api.post<{ order: Order }>(`/admin/payments/${id(orderId)}/refund`, {}),
+  payoutCounts: (api: ApiClient) =>
+    api.get<{ counts: Record<PayoutStatus, number> }>('/admin/payouts/counts'),
   approvePayout: (api: ApiClient, payoutId: string) =>
     api.post<{ payout: Payout }>(`/admin/payouts/${id(payoutId)}/approve`, {}),
   rejectPayout: (api: ApiClient, payoutId: string, reason: string) =>
