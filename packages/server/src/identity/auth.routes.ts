@@ -17,6 +17,7 @@ import {
   RegisterBody,
   ResetConfirmBody,
   SessionResponse,
+  SessionState,
   SetupBody,
   TelegramBody,
   TokenBody,
@@ -97,11 +98,13 @@ export function authRoutes(deps: { identity: IdentityService; platform: Platform
       {
         schema: {
           tags,
-          summary: 'The signed-in user and CSRF token',
-          response: { 200: SessionResponse, ...errorResponses(401, 403) },
+          summary: 'The signed-in user and CSRF token; nulls for a visitor who is not signed in',
+          response: { 200: SessionState, ...errorResponses(403) },
         },
       },
       async (request) => {
+        // Not being signed in is an answer, not an error: pages ask this on every first load.
+        if (!request.principal) return { user: null, csrfToken: null };
         const principal = requireSession(request);
         const user = await identity.accounts.me(principal.user);
         return { user: toUser(user), csrfToken: principal.csrfToken };

@@ -59,6 +59,11 @@ export type CreatorApplication = Static<typeof CreatorApplication>;
 export const UserResponse = Type.Object({ user: User });
 /** `{ user, csrfToken }`: a signed-in session (the cookie travels in Set-Cookie). */
 export const SessionResponse = Type.Object({ user: User, csrfToken: Type.String() });
+/** GET /auth/session: the signed-in user, or nulls for a visitor who is not signed in. */
+export const SessionState = Type.Union([
+  SessionResponse,
+  Type.Object({ user: Type.Null(), csrfToken: Type.Null() }),
+]);
 /** `{ application }` */
 export const ApplicationResponse = Type.Object({ application: CreatorApplication });
 

@@ -95,12 +95,12 @@ export class ApiClient {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
-  /** Asks GET /auth/session who is logged in, keeping its CSRF token; resolves null when logged out (401). */
+  /** Asks GET /auth/session who is logged in, keeping its CSRF token; resolves null when logged out. */
   fetchSession(): Promise<Session | null> {
-    const pending = this.request<Session>('GET', '/auth/session').then(
+    const pending = this.request<Session | { user: null; csrfToken: null }>('GET', '/auth/session').then(
       (session) => {
         this.csrfToken = session.csrfToken;
-        return session;
+        return session.user ? session : null;
       },
       (error: unknown) => {
         if (error instanceof ApiError && error.status === 401) {
