@@ -1,12 +1,56 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Where end-to-end screenshots are written (looked at by people, not compared). */
 export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', '..', '..', '.tmp', 'screenshots');
 
-/** Launches Debian's Chromium headless with the flags that work in this sandbox. */
+/** Console errors and uncaught page errors seen since the last `takeConsoleProblems()`. */
+const problems: string[] = [];
+/** Console errors the running test provoked on purpose (a refused payment, a locked stream). */
+let expected: RegExp[] = [];
+
+/**
+ * Declares console errors the current test provokes on purpose, matched against the message
+ * and the URL it came from; cleared by the next `takeConsoleProblems()`.
+ */
+export function expectConsoleErrors(...patterns: RegExp[]): void {
+  expected.push(...patterns);
+}
+
+/** The unexpected console and page errors seen since the last call; a journey asserts none after each test. */
+export function takeConsoleProblems(): string[] {
+  expected = [];
+  return problems.splice(0);
+}
+
+function watch(context: BrowserContext): void {
+  context.on('page', (page) => {
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const text = `${message.text()} (${message.location().url})`;
+      if (!expected.some((pattern) => pattern.test(text))) problems.push(`${page.url()}: ${text}`);
+    });
+    page.on('pageerror', (error) => problems.push(`${page.url()}: uncaught ${error.message}`));
+  });
+}
+
+/**
+ * Launches Debian's Chromium headless with the flags that work in this sandbox. Every page of
+ * every context it opens is watched for console errors (see `takeConsoleProblems`).
+ */
 export async function launchBrowser(): Promise<Browser> {
+  const browser = await launch();
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    watch(context);
+    return context;
+  };
+  return browser;
+}
+
+async function launch(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(executablePath))
     throw new Error(`Chromium not found at ${executablePath}; install it (apt-get install chromium)`);

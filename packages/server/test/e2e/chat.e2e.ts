@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Dialog, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from './browser.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot, takeConsoleProblems } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
 import { openCommunity, type SignUpDetails, STEP_MS, submitSignUp, visible } from './steps.ts';
 
@@ -27,6 +27,11 @@ async function seesMessage(page: Page, text: string): Promise<Locator> {
 }
 
 let browser: Browser;
+
+/** Every page of the journey stays free of console errors it did not provoke on purpose. */
+afterEach(() => {
+  expect(takeConsoleProblems()).toEqual([]);
+});
 
 beforeAll(async () => {
   browser = await launchBrowser();

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Dialog, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from './browser.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot, takeConsoleProblems } from './browser.ts';
 import { createDatabase, type E2eDatabase, type ServerProcess, startServer } from './server-process.ts';
 import { freePort, openCommunity, type SignUpDetails, STEP_MS, submitSignUp, visible } from './steps.ts';
 
@@ -64,6 +64,11 @@ describe.runIf(DATABASE_URL && REDIS_URL)(
     /** Send-click to shown-on-the-other-node times, ms. */
     const latencies: number[] = [];
     let browser: Browser;
+
+    /** Every page of the journey stays free of console errors it did not provoke on purpose. */
+    afterEach(() => {
+      expect(takeConsoleProblems()).toEqual([]);
+    });
     let database: E2eDatabase;
     let nodeA: ServerProcess;
     let nodeB: ServerProcess;

@@ -3,8 +3,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhook, WebhookVerificationError } from '@pnptv/sdk';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from './browser.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectConsoleErrors, launchBrowser, screenshot, takeConsoleProblems } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
 
 /** How long one UI step may take before the test fails, in ms (generous: CI machines have 2 cores). */
@@ -55,6 +55,11 @@ async function visible(locator: Locator, timeout = STEP_MS): Promise<Locator> {
 }
 
 let browser: Browser;
+
+/** Every page of the journey stays free of console errors it did not provoke on purpose. */
+afterEach(() => {
+  expect(takeConsoleProblems()).toEqual([]);
+});
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -171,6 +176,7 @@ describe.each(e2eDatabases())('the developer console on %s', (database) => {
     await dev.goto('/login');
     await visible(dev.getByTestId('login-form'));
     await dev.getByTestId('login-email').fill(developer.email);
+    expectConsoleErrors(/status of 401 .*\/api\/v1\/auth\/login/);
     await dev.getByTestId('login-password').fill('not the password at all');
     await dev.getByTestId('login-submit').click();
     const error = await visible(dev.getByTestId('login-error'));

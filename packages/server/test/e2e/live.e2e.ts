@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, SCREENSHOT_DIR, screenshot } from './browser.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, SCREENSHOT_DIR, screenshot, takeConsoleProblems } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
 import { freePort, publishTestPattern, STEP_MS, visible, waitFor } from './steps.ts';
 
@@ -25,6 +25,11 @@ async function videoState(page: Page, testId: string) {
 }
 
 let browser: Browser;
+
+/** Every page of the journey stays free of console errors it did not provoke on purpose. */
+afterEach(() => {
+  expect(takeConsoleProblems()).toEqual([]);
+});
 
 beforeAll(async () => {
   browser = await launchBrowser();

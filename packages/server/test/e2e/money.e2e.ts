@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from './browser.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot, takeConsoleProblems } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
 import { freePort, publishTestPattern, STEP_MS, submitSignUp, visible, waitFor } from './steps.ts';
 
@@ -28,6 +28,11 @@ async function numberAttribute(locator: Locator, name: string): Promise<number> 
 }
 
 let browser: Browser;
+
+/** Every page of the journey stays free of console errors it did not provoke on purpose. */
+afterEach(() => {
+  expect(takeConsoleProblems()).toEqual([]);
+});
 
 beforeAll(async () => {
   browser = await launchBrowser();
