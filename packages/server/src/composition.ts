@@ -79,7 +79,7 @@ export function createServices(platform: Platform): Services {
   const audit = new AuditStore();
   const identity = new IdentityService({ platform, audit });
   const tenants = new TenantService({ platform, audit });
-  const webhooks = new WebhookService({ platform, audit, tenants });
+  const webhooks = new WebhookService({ platform, audit, tenants, http: platform.outbound.webhooks });
   webhooks.registerWorker(platform.worker);
   const streamStore = new StreamStore();
   const streams = new StreamService({ platform, audit, store: streamStore });

@@ -4,6 +4,7 @@ import { createAppDeps, createServices, type Services } from '../src/composition
 import type { Clock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import type { DatabaseHandle } from '../src/platform/db/database.ts';
+import type { HostResolver } from '../src/platform/http/outbound.ts';
 import { createPlatform, type Platform } from '../src/platform/platform.ts';
 import type { TestDatabaseFactory } from './databases.ts';
 
@@ -24,6 +25,8 @@ export interface TestContextOptions {
   clock?: Clock;
   /** Use Redis (REDIS_URL) for bus, cache and rate limits instead of memory. */
   redis?: boolean;
+  /** Host resolver of the outbound HTTP clients (the system's by default). */
+  outboundResolve?: HostResolver;
 }
 
 /** Builds a test server on a database from `factory` (or an open handle); close() releases everything. */
@@ -47,6 +50,7 @@ export async function createTestContext(
     database: handle,
     clock: options.clock,
     nodeId: 'test-node',
+    outboundResolve: options.outboundResolve,
   });
   const services = createServices(platform);
   const app = await buildApp(createAppDeps(platform, services));

@@ -8,6 +8,8 @@ import type { Config } from './config.ts';
 import { type DatabaseHandle, openPGlite, openPostgres } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import type { Db } from './db/schema.ts';
+import { createOutboundClients, type OutboundClients } from './http/outbound.clients.ts';
+import type { HostResolver } from './http/outbound.ts';
 import { randomSecret } from './ids.ts';
 import { JobStore, JobWorker } from './jobs/index.ts';
 import { capLogger, createLogger } from './log.ts';
@@ -31,6 +33,8 @@ export interface Platform {
   jobs: JobStore;
   worker: JobWorker;
   mail: MailService;
+  /** Outbound HTTP, one client per private-target policy (user targets, webhooks, payment providers). */
+  outbound: OutboundClients;
   /** Releases everything the platform opened, in reverse order. */
   close(): Promise<void>;
 }
@@ -43,6 +47,8 @@ export interface PlatformOverrides {
   logDestination?: NodeJS.WritableStream;
   mailTransport?: MailTransport;
   nodeId?: string;
+  /** Host resolver of the outbound HTTP clients. */
+  outboundResolve?: HostResolver;
 }
 
 /**
@@ -100,6 +106,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       (config.smtpUrl ? new SmtpMailTransport(config.smtpUrl, config.mailFrom) : new DevMailTransport());
     const mail = new MailService({ db: database.db, jobs, transport, clock });
     mail.registerWorker(worker);
+    const outbound = createOutboundClients(config, { resolve: overrides.outboundResolve });
+    closers.push(() => outbound.close());
 
     return {
       config,
@@ -115,6 +123,11 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       jobs,
       worker,
       mail,
+      outbound: {
+        userTargets: outbound.userTargets,
+        webhooks: outbound.webhooks,
+        providers: outbound.providers,
+      },
       close: async () => {
         await worker.stop();
         for (const close of closers.reverse()) await close();

@@ -231,6 +231,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as [string, TestDatabaseFac
         platform,
         audit: ctx.services.audit,
         store: new WebhookStore(),
+        http: platform.outbound.webhooks,
         timeoutMs: 300,
       }).register(worker);
       await endpoint('/slow');
@@ -242,7 +243,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as [string, TestDatabaseFac
       expect(receiver.to('/slow')).toHaveLength(1);
       const row = await delivery(deliveryIds[0]!);
       expect(row).toMatchObject({ status: 'pending', attempts: 1, last_status_code: null });
-      expect(row.last_error).toMatch(/No complete answer within/);
+      expect(row.last_error).toMatch(/OUTBOUND_TIMEOUT/);
       const job = await platform.db
         .selectFrom('jobs')
         .selectAll()

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@pnptv/protocol';
 import { type AuditStore, SYSTEM_ACTOR } from '../audit/index.ts';
 import type { Executor } from '../platform/db/schema.ts';
+import type { OutboundHttp } from '../platform/http/outbound.ts';
 import { backoffMs, type JobContext, type JobWorker, wakeWorkers } from '../platform/jobs/index.ts';
 import { capLogger } from '../platform/log.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -10,10 +11,9 @@ import {
   DELIVERY_TIMEOUT_MS,
   isFinalAttempt,
   isSuccessStatus,
-  MAX_RESPONSE_BYTES,
   shouldDisable,
 } from './webhooks.rules.ts';
-import { type HostResolver, sendWebhook, vetTarget } from './webhooks.sender.ts';
+import { sendWebhook } from './webhooks.sender.ts';
 import { signatureHeaders } from './webhooks.signing.ts';
 import type { DeliveryRow, EndpointRow, WebhookStore } from './webhooks.store.ts';
 import { parseTargetUrl } from './webhooks.target.ts';
@@ -31,10 +31,10 @@ export interface WebhookDelivererDeps {
   platform: Platform;
   audit: AuditStore;
   store: WebhookStore;
+  /** The outbound client for webhook targets: it refuses private addresses at connect. */
+  http: OutboundHttp;
   /** Per-attempt time limit, ms; default 10 s. */
   timeoutMs?: number;
-  /** Host resolver; default the system's. */
-  resolve?: HostResolver;
 }
 
 interface AttemptOutcome {
@@ -130,13 +130,8 @@ export class WebhookDeliverer {
     });
     const timestamp = Math.floor(platform.clock.now() / 1000);
     try {
-      const target = await vetTarget(parsed.url, {
-        allowPrivate: platform.config.webhooksAllowPrivate,
-        resolve: this.deps.resolve,
-      });
-      const result = await sendWebhook({
+      const result = await sendWebhook(this.deps.http, {
         url: parsed.url,
-        target,
         body,
         headers: {
           ...signatureHeaders(endpoint.secret, delivery.message_id, timestamp, body),
@@ -144,7 +139,6 @@ export class WebhookDeliverer {
           'user-agent': 'PNPtv-Webhooks/1',
         },
         timeoutMs: this.deps.timeoutMs ?? DELIVERY_TIMEOUT_MS,
-        maxResponseBytes: MAX_RESPONSE_BYTES,
       });
       if (isSuccessStatus(result.status)) return { ok: true, statusCode: result.status, error: null };
       return { ok: false, statusCode: result.status, error: `The endpoint answered HTTP ${result.status}` };

@@ -1,10 +1,11 @@
 import type { Actor, AuditStore } from '../audit/index.ts';
+import { isOutboundError } from '../platform/http/outbound.errors.ts';
+import type { OutboundTargetCheck } from '../platform/http/outbound.ts';
 import { newId } from '../platform/ids.ts';
 import type { Platform } from '../platform/platform.ts';
 import { webhookErrors } from './webhooks.errors.ts';
 import { checkEvents, MAX_ENDPOINTS_PER_APP } from './webhooks.rules.ts';
 import { toEndpoint, type WebhookEndpointView } from './webhooks.schemas.ts';
-import { type HostResolver, TargetRefusedError, vetTarget } from './webhooks.sender.ts';
 import { generateSecret } from './webhooks.signing.ts';
 import type { EndpointChanges, WebhookStore } from './webhooks.store.ts';
 import { parseTargetUrl } from './webhooks.target.ts';
@@ -34,7 +35,7 @@ export class EndpointManager {
       platform: Platform;
       audit: AuditStore;
       store: WebhookStore;
-      resolve?: HostResolver;
+      http: OutboundTargetCheck;
     },
   ) {}
 
@@ -185,18 +186,19 @@ export class EndpointManager {
 
   /**
    * Refuses URLs that are malformed or, unless private targets are allowed, resolve to an
-   * address off limits. Delivery checks again, since DNS can change after this.
+   * address off limits. Delivery checks again at every connection, since DNS can change after this.
    */
   private async checkTarget(raw: string): Promise<void> {
     const parsed = parseTargetUrl(raw);
     if (!parsed.ok) throw webhookErrors.WEBHOOKS_URL_INVALID();
-    if (this.deps.platform.config.webhooksAllowPrivate) return;
     try {
-      await vetTarget(parsed.url, { allowPrivate: false, resolve: this.deps.resolve });
+      await this.deps.http.checkTarget(parsed.url);
     } catch (error) {
-      if (!(error instanceof TargetRefusedError)) throw error;
-      if (error.reason === 'forbidden') throw webhookErrors.WEBHOOKS_TARGET_FORBIDDEN();
-      throw webhookErrors.WEBHOOKS_URL_INVALID(error.message);
+      if (isOutboundError(error, 'OUTBOUND_TARGET_PRIVATE')) throw webhookErrors.WEBHOOKS_TARGET_FORBIDDEN();
+      if (isOutboundError(error, 'OUTBOUND_TARGET_UNRESOLVED'))
+        throw webhookErrors.WEBHOOKS_URL_INVALID(`The host ${parsed.url.hostname} does not resolve`);
+      if (isOutboundError(error)) throw webhookErrors.WEBHOOKS_URL_INVALID();
+      throw error;
     }
   }
 }

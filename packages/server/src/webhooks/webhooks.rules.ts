@@ -11,8 +11,6 @@ export const DELIVERY_MAX_ATTEMPTS = 16;
 export const DELIVERY_BACKOFF = { baseMs: 5_000, maxMs: 6 * 3_600_000 } as const;
 /** Time allowed for one attempt, from connecting to the end of the response, ms. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
-/** Response bytes read from an endpoint before the connection is dropped. */
-export const MAX_RESPONSE_BYTES = 4096;
 /** The subscription that matches every event. */
 export const ALL_EVENTS = '*';
 

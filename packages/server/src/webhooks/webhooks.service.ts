@@ -2,6 +2,7 @@ import { type EventName, isEventName } from '@pnptv/protocol';
 import type { Actor, AuditStore } from '../audit/index.ts';
 import { EVENTS_TOPIC } from '../platform/bus/index.ts';
 import type { Executor } from '../platform/db/schema.ts';
+import type { GuardedOutboundHttp } from '../platform/http/outbound.ts';
 import { newId } from '../platform/ids.ts';
 import { type JobWorker, wakeWorkers } from '../platform/jobs/index.ts';
 import { capLogger } from '../platform/log.ts';
@@ -12,7 +13,6 @@ import { EndpointManager } from './webhooks.endpoints.ts';
 import { webhookErrors } from './webhooks.errors.ts';
 import { buildEnvelope, DELIVERY_MAX_ATTEMPTS, deliveryIdFor, MESSAGE_ID_PATTERN } from './webhooks.rules.ts';
 import { toDelivery, type WebhookDeliveryView } from './webhooks.schemas.ts';
-import type { HostResolver } from './webhooks.sender.ts';
 import { type DeliveryStatus, WebhookStore } from './webhooks.store.ts';
 
 export { EVENTS_TOPIC };
@@ -38,8 +38,8 @@ export interface WebhookServiceDeps {
   platform: Platform;
   audit: AuditStore;
   tenants: TenantService;
-  /** Host resolver for target checks; default the system's. */
-  resolve?: HostResolver;
+  /** Checks targets at registration and sends deliveries (private targets refused unless WEBHOOKS_ALLOW_PRIVATE). */
+  http: GuardedOutboundHttp;
 }
 
 /**
@@ -58,7 +58,7 @@ export class WebhookService {
       platform: deps.platform,
       audit: deps.audit,
       store: this.store,
-      resolve: deps.resolve,
+      http: deps.http,
     });
   }
 

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import { authHeaders, signUp, type TestSession } from '../../test/factories.ts';
 import { createTestContext, type TestContext } from '../../test/harness.ts';
+import type { HostResolver } from '../platform/http/outbound.ts';
+import { systemResolver } from '../platform/http/outbound.undici.ts';
 import { createApp } from '../tenants/tenants.fixtures.ts';
 import { expectRefused, startReceiver } from './webhooks.fixtures.ts';
 
@@ -12,9 +14,19 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))(
     let receiver: Awaited<ReturnType<typeof startReceiver>>;
     let owner: TestSession;
     let appId: string;
+    // rebind.example.test answers a public address once (the check at registration), then loopback.
+    let rebindAnswers = 0;
+    const resolve: HostResolver = async (host) => {
+      if (host !== 'rebind.example.test') return systemResolver(host);
+      rebindAnswers++;
+      return [{ address: rebindAnswers === 1 ? '93.184.216.34' : '127.0.0.1', family: 4 }];
+    };
 
     beforeAll(async () => {
-      ctx = await createTestContext(factory, { env: { WEBHOOKS_ALLOW_PRIVATE: 'false' } });
+      ctx = await createTestContext(factory, {
+        env: { WEBHOOKS_ALLOW_PRIVATE: 'false' },
+        outboundResolve: resolve,
+      });
       receiver = await startReceiver();
       owner = await signUp(ctx.app);
       appId = (await createApp(ctx.app, owner, 'Strict')).id;
@@ -42,6 +54,12 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))(
         'http://[::ffff:127.0.0.1]/',
         'http://2130706433/',
         'http://224.0.0.1/',
+        'http://192.0.2.1/hook',
+        'http://198.51.100.7/hook',
+        'http://203.0.113.7/hook',
+        'http://[2001:db8::1]/hook',
+        'http://[64:ff9b::7f00:1]/hook',
+        'http://[2002:c0a8:101::1]/hook',
       ];
       for (const target of forbidden) {
         await expectRefused(
@@ -109,7 +127,36 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))(
         .where('id', '=', deliveryId)
         .executeTakeFirstOrThrow();
       expect(row).toMatchObject({ status: 'pending', attempts: 1, last_status_code: null });
-      expect(row.last_error).toMatch(/private or reserved/);
+      expect(row.last_error).toMatch(/OUTBOUND_TARGET_PRIVATE/);
+    });
+
+    it('accepts a host that resolves to a public address, and refuses it at delivery once it resolves to loopback', async () => {
+      const port = new URL(receiver.url('/')).port;
+      const created = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/apps/${appId}/webhooks`,
+        headers: authHeaders(owner),
+        payload: { url: `http://rebind.example.test:${port}/rebound`, events: ['*'] },
+      });
+      expect(created.statusCode).toBe(201);
+      const id = (created.json() as { endpoint: { id: string } }).endpoint.id;
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/apps/${appId}/webhooks/${id}/test`,
+        headers: authHeaders(owner),
+      });
+      expect(res.statusCode).toBe(202);
+      const deliveryId = (res.json() as { delivery: { id: string } }).delivery.id;
+      await ctx.drainJobs();
+      expect(rebindAnswers).toBe(2);
+      expect(receiver.got).toHaveLength(0);
+      const row = await ctx.platform.db
+        .selectFrom('webhook_deliveries')
+        .selectAll()
+        .where('id', '=', deliveryId)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'pending', attempts: 1, last_status_code: null });
+      expect(row.last_error).toMatch(/OUTBOUND_TARGET_PRIVATE/);
     });
   },
 );
