@@ -61,6 +61,13 @@ export class FakeS3Server {
     return this.objects.has(key) ? this.#meta.get(key)?.contentType : undefined;
   }
 
+  /** Checksum an object was stored with (`<algorithm>:<base64 value>`), or null when it came without one. */
+  checksumOf(key: string): string | null | undefined {
+    if (!this.objects.has(key)) return undefined;
+    const checksum = this.#meta.get(key)?.checksum;
+    return checksum ? `${checksum.algorithm}:${checksum.value}` : null;
+  }
+
   /** Listens (on the same port as before when restarted). */
   async start(): Promise<void> {
     const server = createServer((req, res) => {

@@ -28,7 +28,7 @@ beforeEach(() => {
 });
 
 describe('S3BucketClient errors', () => {
-  it('reports a request signed with the wrong secret as denied, with S3 own code', async () => {
+  it("reports a request signed with the wrong secret as denied, with S3's own code", async () => {
     const forged = client({ secretAccessKey: 'not-the-secret' });
     const error = await failure(() => forged.read('live/x/master.m3u8'));
     expect(error).toBeInstanceOf(MediaStorageError);
@@ -81,12 +81,32 @@ describe('S3BucketClient uploads and integrity', () => {
     bucket.close();
   });
 
+  it('sends a CRC32 checksum with every upload by default, and none when set to only where required', async () => {
+    const bucket = client();
+    await bucket.upload('a/one.ts', Buffer.from('abc'), 'video/mp2t');
+    expect(s3.checksumOf('a/one.ts')).toBe('crc32:NSRBwg==');
+    const plain = new S3BucketClient({
+      endpoint: s3.endpoint,
+      bucket: 'pnptv-bucket',
+      ...credentials,
+      checksums: 'when_required',
+    });
+    await plain.upload('a/two.ts', Buffer.from('abc'), 'video/mp2t');
+    expect(s3.checksumOf('a/two.ts')).toBeNull();
+    await plain.deleteMany(['a/one.ts', 'a/two.ts']);
+    expect(s3.objects.size).toBe(0);
+    bucket.close();
+    plain.close();
+  });
+
   it('fails a read whose bytes do not match the checksum the store recorded at upload', async () => {
     const bucket = client();
     await bucket.upload('live/s/0/a.ts', Buffer.from('the segment'), 'video/mp2t');
     expect((await bucket.get('live/s/0/a.ts'))?.body.toString()).toBe('the segment');
     s3.objects.set('live/s/0/a.ts', Buffer.from('the sugment'));
-    expect(await failure(() => bucket.get('live/s/0/a.ts'))).toBeInstanceOf(MediaStorageError);
+    const error = await failure(() => bucket.get('live/s/0/a.ts'));
+    expect(error).toBeInstanceOf(MediaStorageError);
+    expect(error).toMatchObject({ code: 'MEDIA_STORAGE_FAILED', status: 0 });
     bucket.close();
   });
 });

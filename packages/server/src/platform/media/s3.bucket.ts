@@ -29,6 +29,12 @@ export interface S3BucketOptions {
   requestTimeoutMs?: number;
   /** Size of each part of a multipart upload, bytes; default (and S3's minimum) 5 MiB. */
   partSizeBytes?: number;
+  /**
+   * `when_supported` (default): every upload carries a CRC32 checksum (in a header, or in an
+   * aws-chunked trailer for streamed bodies) and reads check the one the store returns;
+   * `when_required`: only where S3 requires one, for stores that refuse those headers.
+   */
+  checksums?: 'when_supported' | 'when_required';
 }
 
 /** S3's smallest part but the last of a multipart upload, bytes (5 MiB). */
@@ -37,6 +43,17 @@ export const S3_MIN_PART_BYTES = 5 * 1024 * 1024;
 const DELETE_BATCH = 1000;
 /** Parts of one multipart upload in flight at once. */
 const UPLOAD_CONCURRENCY = 4;
+
+/** Socket errors that mean the store could not be reached or dropped the connection. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+]);
 
 /** Whether an SDK error says the object is not there (not a missing bucket, which is a fault). */
 function isMissingObject(error: unknown): boolean {
@@ -53,7 +70,8 @@ export function toStorageError(error: unknown, what: string): Error {
   if (status === 416 || provider === 'InvalidRange') return new RangeError(`${what}: range not satisfiable`);
   let code: MediaStorageErrorCode = 'MEDIA_STORAGE_FAILED';
   if (status === 401 || status === 403) code = 'MEDIA_STORAGE_DENIED';
-  else if (status === 0 || status === 429 || status >= 500) code = 'MEDIA_STORAGE_UNAVAILABLE';
+  else if (status === 429 || status >= 500 || provider === 'TimeoutError' || NETWORK_CODES.has(provider))
+    code = 'MEDIA_STORAGE_UNAVAILABLE';
   return new MediaStorageError(code, status, provider, what, { cause: error });
 }
 
@@ -71,8 +89,8 @@ function sizeOf(contentRange: string | undefined, contentLength: number): number
 /**
  * One S3 bucket through the AWS SDK: objects read whole or by range, uploaded (in parts
  * through `@aws-sdk/lib-storage` once larger than a part), listed and deleted, with the SDK's
- * errors translated into the media storage port's. The SDK's default integrity checks stay on:
- * uploads carry a CRC32 checksum and reads validate the one the store returns.
+ * errors translated into the media storage port's. Checksums follow `checksums`, set here
+ * rather than left to the SDK's `AWS_*` environment, so the boot configuration alone decides.
  */
 export class S3BucketClient {
   readonly #client: S3Client;
@@ -82,12 +100,15 @@ export class S3BucketClient {
   constructor(options: S3BucketOptions) {
     this.#bucket = options.bucket;
     this.#partSize = Math.max(options.partSizeBytes ?? S3_MIN_PART_BYTES, S3_MIN_PART_BYTES);
+    const checksums = options.checksums === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED';
     this.#client = new S3Client({
       endpoint: options.endpoint,
       region: options.region,
       // Explicit keys, so the SDK never falls back to the machine's AWS profile or environment.
       credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
       forcePathStyle: true,
+      requestChecksumCalculation: checksums,
+      responseChecksumValidation: checksums,
       maxAttempts: 3,
       requestHandler: { connectionTimeout: 5_000, socketTimeout: options.requestTimeoutMs ?? 15_000 },
     });

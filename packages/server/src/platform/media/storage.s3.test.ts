@@ -29,7 +29,9 @@ describe('S3 configuration', () => {
       accessKeyId: 'key',
       secretAccessKey: 'secret',
       region: 'us-east-1',
+      checksums: 'when_supported',
     });
+    expect(loadConfig({ ...env, S3_CHECKSUMS: 'when_required' }).s3?.checksums).toBe('when_required');
     const error = (() => {
       try {
         loadConfig({ S3_BUCKET: 'media-bucket', S3_REGION: 'Not A Region' });
