@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { writeFileAtomically } from './storage.files.ts';
 import {
   type ByteRange,
   isSafeKey,
@@ -64,19 +63,10 @@ export class LocalMediaStorage implements MediaStorage {
     return { body, length, size: info.size, contentType: info.contentType, start, end };
   }
 
-  /** Writes beside the target, then renames, so a reader sees the old bytes or the new ones, never half. */
   async put(key: string, body: Buffer | Readable): Promise<void> {
     const path = this.#path(key);
     await mkdir(dirname(path), { recursive: true });
-    const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      if (Buffer.isBuffer(body)) await writeFile(temp, body);
-      else await pipeline(body, createWriteStream(temp));
-      await rename(temp, path);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    await writeFileAtomically(path, body);
   }
 
   async list(prefix: string): Promise<string[]> {

@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { MASTER_PLAYLIST } from './hls-args.ts';
 import { S3BucketClient, type S3BucketOptions } from './s3.bucket.ts';
+import { writeFileAtomically } from './storage.files.ts';
 import {
   type ByteRange,
   isSafeKey,
@@ -108,15 +106,8 @@ export class S3MediaStorage implements MediaStorage {
       );
       if (!hasFolder) return this.#bucket.upload(key, body, mediaContentType(key));
       // A working folder's copy is rewritten too (then uploaded from), so the scanner does not
-      // upload its older bytes; written beside it and renamed, as the scanner may read it meanwhile.
-      const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-      try {
-        if (Buffer.isBuffer(body)) await writeFile(temp, body);
-        else await pipeline(body, createWriteStream(temp));
-        await rename(temp, path);
-      } finally {
-        await rm(temp, { force: true });
-      }
+      // upload its older bytes.
+      await writeFileAtomically(path, body);
       const version = await this.#uploadStaged(rel, false);
       if (version) this.#synced.set(rel, version);
     });
