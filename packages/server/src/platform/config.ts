@@ -62,6 +62,8 @@ export interface S3Config {
   accessKeyId: string;
   secretAccessKey: string;
   region: string;
+  /** Whether every upload carries a CRC32 checksum and reads check it (`when_supported`), or only where S3 requires one. */
+  checksums: 'when_supported' | 'when_required';
 }
 
 /** Payment providers; a provider is enabled when its keys are set (the sandbox by PAYMENTS_SANDBOX). */
@@ -119,6 +121,9 @@ const Env = Type.Object({
   S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   S3_REGION: Type.String({ pattern: '^[a-z0-9-]{1,64}$', default: 'us-east-1' }),
+  S3_CHECKSUMS: Type.Union([Type.Literal('when_supported'), Type.Literal('when_required')], {
+    default: 'when_supported',
+  }),
 });
 type Env = Static<typeof Env>;
 
@@ -237,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             accessKeyId: e.S3_ACCESS_KEY_ID,
             secretAccessKey: e.S3_SECRET_ACCESS_KEY,
             region: e.S3_REGION,
+            checksums: e.S3_CHECKSUMS,
           }
         : null,
   };

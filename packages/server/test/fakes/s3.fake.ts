@@ -1,28 +1,47 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { etagOf, FakeMultipartUploads, type ObjectMeta } from './s3.fake-multipart.ts';
+import {
+  escapeXml,
+  type FakeS3Credentials,
+  readPayload,
+  type S3Problem,
+  verifySignature,
+  xmlValues,
+} from './s3.fake-wire.ts';
+
+const XMLNS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
+const INTERNAL: S3Problem = {
+  status: 500,
+  code: 'InternalError',
+  message: 'We encountered an internal error. Please try again.',
+};
 
 /**
- * A small S3-compatible server for tests: one path-style bucket in memory, GET/PUT/DELETE of
- * objects and ListObjectsV2 (XML, with continuation tokens), and every request's AWS Signature
- * V4 `Authorization` header verified against its own credentials (computed here from the
- * request as received, independently of the client's signer). Errors are S3's XML errors.
+ * A small S3-compatible server for tests: one path-style bucket in memory, speaking S3's REST
+ * wire format as the AWS SDK and `@aws-sdk/lib-storage` use it: PutObject, GetObject (with
+ * Range), HeadObject, DeleteObject, DeleteObjects, ListObjectsV2 (with continuation tokens) and
+ * multipart uploads (CreateMultipartUpload, UploadPart, CompleteMultipartUpload,
+ * AbortMultipartUpload). Every request's AWS Signature V4 is verified against its own
+ * credentials, computed from the request as received; aws-chunked bodies, `Content-MD5` and
+ * `x-amz-checksum-*` values (headers or trailers) are checked. Errors are S3's XML errors.
  */
 export class FakeS3Server {
   readonly objects = new Map<string, Buffer>();
-  /** Requests by method and outcome, e.g. `PUT 200`, `GET 403`. */
+  /** Requests by operation and status, e.g. `PutObject 200`, `GetObject 403`. */
   readonly log: string[] = [];
-  /** When set, every PUT answers 500 InternalError (a failing object store). */
+  /** When set, every PutObject and UploadPart answers 500 InternalError (a failing object store). */
   failWrites = false;
+  /** When set, every UploadPart answers 500 InternalError (a multipart upload failing halfway). */
+  failParts = false;
+  readonly #meta = new Map<string, ObjectMeta>();
+  readonly #uploads = new FakeMultipartUploads();
   #server: Server | null = null;
   #port = 0;
 
   constructor(
-    readonly options: {
+    readonly options: FakeS3Credentials & {
       bucket: string;
-      accessKeyId: string;
-      secretAccessKey: string;
-      region: string;
       /** Keys per ListObjectsV2 page (S3's is 1000); small values exercise continuation. */
       pageSize?: number;
     },
@@ -32,11 +51,28 @@ export class FakeS3Server {
     return `http://127.0.0.1:${this.#port}`;
   }
 
+  /** Multipart uploads created and neither completed nor aborted. */
+  get pendingUploads(): number {
+    return this.#uploads.size;
+  }
+
+  /** Content type an object was stored with. */
+  contentTypeOf(key: string): string | undefined {
+    return this.objects.has(key) ? this.#meta.get(key)?.contentType : undefined;
+  }
+
+  /** Checksum an object was stored with (`<algorithm>:<base64 value>`), or null when it came without one. */
+  checksumOf(key: string): string | null | undefined {
+    if (!this.objects.has(key)) return undefined;
+    const checksum = this.#meta.get(key)?.checksum;
+    return checksum ? `${checksum.algorithm}:${checksum.value}` : null;
+  }
+
   /** Listens (on the same port as before when restarted). */
   async start(): Promise<void> {
     const server = createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
-        this.#error(res, 500, 'InternalError', String(error));
+        this.#error(res, { status: 500, code: 'InternalError', message: String(error) });
       });
     });
     await new Promise<void>((resolve) => server.listen(this.#port, '127.0.0.1', resolve));
@@ -53,77 +89,205 @@ export class FakeS3Server {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  #error(res: ServerResponse, status: number, code: string, message: string): void {
+  #error(res: ServerResponse, p: S3Problem): void {
     if (res.headersSent) return void res.destroy();
-    res.writeHead(status, { 'content-type': 'application/xml' });
+    res.writeHead(p.status, { 'content-type': 'application/xml' });
     res.end(
-      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>`,
+      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${p.code}</Code><Message>${escapeXml(p.message)}</Message></Error>`,
     );
+  }
+
+  #xml(res: ServerResponse, body: string, headers: Record<string, string> = {}): void {
+    res.writeHead(200, { 'content-type': 'application/xml', ...headers });
+    res.end(`<?xml version="1.0" encoding="UTF-8"?>${body}`);
+  }
+
+  /** The S3 operation a request is, from its method, key and query. */
+  #operation(method: string, key: string, q: URLSearchParams): string {
+    if (key === '') {
+      if (method === 'GET' && q.get('list-type') === '2') return 'ListObjectsV2';
+      if (method === 'POST' && q.has('delete')) return 'DeleteObjects';
+      return 'Unsupported';
+    }
+    if (method === 'POST')
+      return q.has('uploads')
+        ? 'CreateMultipartUpload'
+        : q.has('uploadId')
+          ? 'CompleteMultipartUpload'
+          : 'Unsupported';
+    if (method === 'PUT') return q.has('uploadId') ? 'UploadPart' : 'PutObject';
+    if (method === 'DELETE') return q.has('uploadId') ? 'AbortMultipartUpload' : 'DeleteObject';
+    if (method === 'GET') return 'GetObject';
+    if (method === 'HEAD') return 'HeadObject';
+    return 'Unsupported';
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://s3.local');
+    const [, bucket = '', ...rest] = url.pathname.split('/');
+    const key = rest.map(decodeURIComponent).join('/');
+    const q = url.searchParams;
+    const op = this.#operation(req.method ?? '', key, q);
+    res.once('finish', () => this.log.push(`${op} ${res.statusCode}`));
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
-    const problem = this.#verify(req, body);
-    if (problem) {
-      this.log.push(`${req.method} 403`);
-      return this.#error(res, 403, problem.code, problem.message);
-    }
-    const url = new URL(req.url ?? '/', 'http://s3.local');
-    const [, bucket, ...rest] = url.pathname.split('/');
-    if (bucket !== this.options.bucket) {
-      this.log.push(`${req.method} 404`);
-      return this.#error(res, 404, 'NoSuchBucket', 'The specified bucket does not exist');
-    }
-    const key = rest.map(decodeURIComponent).join('/');
-    if (req.method === 'GET' && key === '' && url.searchParams.get('list-type') === '2')
-      return this.#list(url, res);
-    if (key === '') return this.#error(res, 400, 'InvalidRequest', 'unsupported bucket operation');
-    if (req.method === 'PUT') {
-      if (this.failWrites) {
-        this.log.push('PUT 500');
-        return this.#error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
+    const raw = Buffer.concat(chunks);
+    const denied = verifySignature(req, raw, this.options);
+    if (denied) return this.#error(res, denied);
+    if (bucket !== this.options.bucket)
+      return this.#error(res, {
+        status: 404,
+        code: 'NoSuchBucket',
+        message: 'The specified bucket does not exist',
+      });
+    const payload = readPayload(req.headers, raw);
+    if ('status' in payload) return this.#error(res, payload);
+    const { body, checksums } = payload;
+    if (this.failWrites && (op === 'PutObject' || op === 'UploadPart' || op === 'CreateMultipartUpload'))
+      return this.#error(res, INTERNAL);
+    switch (op) {
+      case 'ListObjectsV2':
+        return this.#list(q, res);
+      case 'DeleteObjects':
+        return this.#deleteMany(req, body, res);
+      case 'GetObject':
+      case 'HeadObject':
+        return this.#get(req, key, res);
+      case 'DeleteObject':
+        this.objects.delete(key);
+        return void res.writeHead(204).end();
+      case 'PutObject': {
+        const [algorithm, value] = Object.entries(checksums)[0] ?? [];
+        const checksum = algorithm && value ? { algorithm, value } : null;
+        const etag = etagOf(body);
+        this.#store(key, body, { contentType: contentType(req), etag, checksum });
+        const sum = checksum ? { [`x-amz-checksum-${checksum.algorithm}`]: checksum.value } : {};
+        return void res.writeHead(200, { etag, ...sum }).end();
       }
-      this.objects.set(key, body);
-      this.log.push('PUT 200');
-      res.writeHead(200, { etag: `"${createHash('md5').update(body).digest('hex')}"` });
-      return void res.end();
+      case 'CreateMultipartUpload': {
+        const algorithm = String(req.headers['x-amz-checksum-algorithm'] ?? '').toLowerCase() || null;
+        const uploadId = this.#uploads.create(key, contentType(req), algorithm);
+        const ids = `<Bucket>${bucket}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId>`;
+        const sum: Record<string, string> = algorithm
+          ? { 'x-amz-checksum-algorithm': algorithm.toUpperCase(), 'x-amz-checksum-type': 'COMPOSITE' }
+          : {};
+        return this.#xml(
+          res,
+          `<InitiateMultipartUploadResult ${XMLNS}>${ids}</InitiateMultipartUploadResult>`,
+          sum,
+        );
+      }
+      case 'UploadPart': {
+        if (this.failParts) return this.#error(res, INTERNAL);
+        const partNumber = Number(q.get('partNumber'));
+        const part = this.#uploads.uploadPart(q.get('uploadId') ?? '', key, partNumber, body, checksums);
+        if ('status' in part) return this.#error(res, part);
+        return void res.writeHead(200, { etag: part.etag, ...part.headers }).end();
+      }
+      case 'CompleteMultipartUpload': {
+        const done = this.#uploads.complete(q.get('uploadId') ?? '', key, body.toString('utf8'));
+        if ('status' in done) return this.#error(res, done);
+        this.#store(key, done.body, done.meta);
+        const { checksum, etag } = done.meta;
+        const tag = checksum && `Checksum${checksum.algorithm.toUpperCase()}`;
+        const where = `<Location>${this.endpoint}/${bucket}/${escapeXml(key)}</Location><Bucket>${bucket}</Bucket>`;
+        const sum = checksum ? `<${tag}>${checksum.value}</${tag}>` : '';
+        return this.#xml(
+          res,
+          `<CompleteMultipartUploadResult ${XMLNS}>${where}<Key>${escapeXml(key)}</Key><ETag>${escapeXml(etag)}</ETag>${sum}</CompleteMultipartUploadResult>`,
+        );
+      }
+      case 'AbortMultipartUpload': {
+        const missing = this.#uploads.abort(q.get('uploadId') ?? '', key);
+        if (missing) return this.#error(res, missing);
+        return void res.writeHead(204).end();
+      }
+      default:
+        return this.#error(res, {
+          status: 501,
+          code: 'NotImplemented',
+          message: `${op} is not supported here`,
+        });
     }
-    if (req.method === 'GET') {
-      const object = this.objects.get(key);
-      this.log.push(`GET ${object ? 200 : 404}`);
-      if (!object) return this.#error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
-      res.writeHead(200, { 'content-length': object.length, 'content-type': 'application/octet-stream' });
-      return void res.end(object);
-    }
-    if (req.method === 'DELETE') {
-      this.objects.delete(key);
-      this.log.push('DELETE 204');
-      res.writeHead(204);
-      return void res.end();
-    }
-    this.#error(res, 405, 'MethodNotAllowed', 'The specified method is not allowed');
   }
 
-  #list(url: URL, res: ServerResponse): void {
-    const prefix = url.searchParams.get('prefix') ?? '';
-    const after = url.searchParams.get('continuation-token');
-    const start = after ? Buffer.from(after, 'base64url').toString('utf8') : '';
-    const pageSize = Math.min(
-      Number(url.searchParams.get('max-keys') ?? 1000),
-      this.options.pageSize ?? 1000,
-    );
+  #store(key: string, body: Buffer, meta: ObjectMeta): void {
+    this.objects.set(key, body);
+    this.#meta.set(key, meta);
+  }
+
+  #get(req: IncomingMessage, key: string, res: ServerResponse) {
+    const object = this.objects.get(key);
+    if (!object) {
+      if (req.method === 'HEAD') return void res.writeHead(404).end();
+      return this.#error(res, {
+        status: 404,
+        code: 'NoSuchKey',
+        message: 'The specified key does not exist.',
+      });
+    }
+    const meta = this.#meta.get(key) ?? {
+      contentType: 'application/octet-stream',
+      etag: etagOf(object),
+      checksum: null,
+    };
+    const headers: Record<string, string | number> = {
+      'content-type': meta.contentType,
+      etag: meta.etag,
+      'accept-ranges': 'bytes',
+      'last-modified': new Date().toUTCString(),
+    };
+    const range = parseRange(req.headers.range, object.length);
+    if (range === 'unsatisfiable')
+      return this.#error(res, {
+        status: 416,
+        code: 'InvalidRange',
+        message: 'The requested range is not satisfiable',
+      });
+    if (!range && meta.checksum && req.headers['x-amz-checksum-mode'] === 'ENABLED') {
+      headers[`x-amz-checksum-${meta.checksum.algorithm}`] = meta.checksum.value;
+      headers['x-amz-checksum-type'] = meta.checksum.value.includes('-') ? 'COMPOSITE' : 'FULL_OBJECT';
+    }
+    const [start, end] = range ?? [0, object.length - 1];
+    if (range) headers['content-range'] = `bytes ${start}-${end}/${object.length}`;
+    headers['content-length'] = end - start + 1;
+    res.writeHead(range ? 206 : 200, headers);
+    res.end(req.method === 'HEAD' ? undefined : object.subarray(start, end + 1));
+  }
+
+  #deleteMany(req: IncomingMessage, body: Buffer, res: ServerResponse) {
+    const hasDigest =
+      req.headers['content-md5'] !== undefined ||
+      Object.keys(req.headers).some((h) => h.startsWith('x-amz-checksum-'));
+    if (!hasDigest)
+      return this.#error(res, {
+        status: 400,
+        code: 'InvalidRequest',
+        message: 'Missing required header for this request: Content-MD5 OR x-amz-checksum-*',
+      });
+    const xml = body.toString('utf8');
+    const keys = xmlValues(xml, 'Object').map((o) => xmlValues(o, 'Key')[0] ?? '');
+    if (keys.length > 1000)
+      return this.#error(res, { status: 400, code: 'MalformedXML', message: 'at most 1000 keys' });
+    for (const key of keys) this.objects.delete(key);
+    const quiet = xmlValues(xml, 'Quiet')[0] === 'true';
+    const deleted = quiet ? '' : keys.map((k) => `<Deleted><Key>${escapeXml(k)}</Key></Deleted>`).join('');
+    this.#xml(res, `<DeleteResult ${XMLNS}>${deleted}</DeleteResult>`);
+  }
+
+  #list(q: URLSearchParams, res: ServerResponse) {
+    const prefix = q.get('prefix') ?? '';
+    const after = q.get('continuation-token');
+    const start = after ? Buffer.from(after, 'base64url').toString('utf8') : (q.get('start-after') ?? '');
+    const pageSize = Math.min(Number(q.get('max-keys') ?? 1000), this.options.pageSize ?? 1000);
     const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix) && k > start).sort();
     const page = keys.slice(0, pageSize);
     const truncated = keys.length > page.length;
     const next = truncated ? Buffer.from(page.at(-1)!, 'utf8').toString('base64url') : null;
-    this.log.push('LIST 200');
-    res.writeHead(200, { 'content-type': 'application/xml' });
-    res.end(
+    this.#xml(
+      res,
       [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+        `<ListBucketResult ${XMLNS}>`,
         `<Name>${this.options.bucket}</Name><Prefix>${escapeXml(prefix)}</Prefix>`,
         `<KeyCount>${page.length}</KeyCount><MaxKeys>${pageSize}</MaxKeys><IsTruncated>${truncated}</IsTruncated>`,
         ...page.map(
@@ -136,87 +300,21 @@ export class FakeS3Server {
       ].join(''),
     );
   }
+}
 
-  /** Checks the request's SigV4 header as S3 does; returns the error to answer with, or null. */
-  #verify(req: IncomingMessage, body: Buffer): { code: string; message: string } | null {
-    const auth = req.headers.authorization ?? '';
-    const match =
-      /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(
-        auth,
-      );
-    if (!match) return { code: 'AccessDenied', message: 'missing or malformed Authorization header' };
-    const [, accessKeyId, day, region, signedHeaders, signature] = match as unknown as string[];
-    if (accessKeyId !== this.options.accessKeyId)
-      return { code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist' };
-    if (region !== this.options.region)
-      return { code: 'AuthorizationHeaderMalformed', message: 'wrong region' };
-    const date = String(req.headers['x-amz-date'] ?? '');
-    const names = signedHeaders!.split(';');
-    if (!date.startsWith(day!) || !names.includes('host') || !names.includes('x-amz-date'))
-      return { code: 'AccessDenied', message: 'host and x-amz-date must be signed' };
-    const at = Date.parse(
-      `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
-    );
-    if (!Number.isFinite(at) || Math.abs(Date.now() - at) > 15 * 60_000)
-      return { code: 'RequestTimeTooSkewed', message: 'request time too skewed' };
-    const payloadHash = String(req.headers['x-amz-content-sha256'] ?? '');
-    if (payloadHash !== createHash('sha256').update(body).digest('hex'))
-      return { code: 'XAmzContentSHA256Mismatch', message: 'payload hash does not match' };
-    const raw = req.url ?? '/';
-    const q = raw.indexOf('?');
-    const path = q < 0 ? raw : raw.slice(0, q);
-    const query = q < 0 ? '' : raw.slice(q + 1);
-    const canonicalQuery = query
-      .split('&')
-      .filter(Boolean)
-      .map((pair) => {
-        const [k = '', v = ''] = pair.split('=');
-        return [
-          enc(decodeURIComponent(k.replace(/\+/g, ' '))),
-          enc(decodeURIComponent(v.replace(/\+/g, ' '))),
-        ];
-      })
-      .sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : a[1]! < b[1]! ? -1 : 1))
-      .map(([k, v]) => `${k}=${v}`)
-      .join('&');
-    const canonicalHeaders = names
-      .map(
-        (n) =>
-          `${n}:${String(req.headers[n] ?? '')
-            .trim()
-            .replace(/\s+/g, ' ')}\n`,
-      )
-      .join('');
-    const canonical = [req.method, path, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash].join(
-      '\n',
-    );
-    const scope = `${day}/${region}/s3/aws4_request`;
-    const toSign = [
-      'AWS4-HMAC-SHA256',
-      date,
-      scope,
-      createHash('sha256').update(canonical).digest('hex'),
-    ].join('\n');
-    let key: Buffer = createHmac('sha256', `AWS4${this.options.secretAccessKey}`).update(day!).digest();
-    for (const part of [region!, 's3', 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
-    const expected = createHmac('sha256', key).update(toSign).digest();
-    const given = Buffer.from(signature!, 'hex');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      return {
-        code: 'SignatureDoesNotMatch',
-        message: 'The request signature we calculated does not match the signature you provided.',
-      };
-    return null;
+function contentType(req: IncomingMessage): string {
+  return String(req.headers['content-type'] ?? 'binary/octet-stream');
+}
+
+/** The inclusive span a `Range: bytes=…` header asks of `size` bytes; null without one (or one S3 ignores). */
+function parseRange(header: string | undefined, size: number): [number, number] | 'unsatisfiable' | null {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header ?? '');
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    return suffix === 0 ? 'unsatisfiable' : [Math.max(0, size - suffix), size - 1];
   }
-}
-
-function enc(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-function escapeXml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  return start >= size || end < start ? 'unsatisfiable' : [start, end];
 }

@@ -21,13 +21,19 @@ export {
 } from './probe.ts';
 export { type ChildSpec, ProcessSupervisor, type SupervisorOptions } from './process.supervisor.ts';
 export { type FfmpegProgress, parseProgress, transcodeLagS } from './progress.ts';
-export { amzDate, type S3Credentials, sha256Hex, signV4, uriEncode } from './s3.sign.ts';
+export { S3_MIN_PART_BYTES, S3BucketClient, type S3BucketOptions, toStorageError } from './s3.bucket.ts';
 export { LocalMediaStorage } from './storage.local.ts';
-export { isSafeKey, type MediaStorage, type StoredObject } from './storage.port.ts';
 export {
-  parseListObjects,
-  S3_SCAN_EVERY_MS,
-  S3MediaStorage,
-  type S3Options,
-  S3RequestError,
-} from './storage.s3.ts';
+  type ByteRange,
+  isSafeKey,
+  isValidRange,
+  type MediaStorage,
+  MediaStorageError,
+  type MediaStorageErrorCode,
+  mediaContentType,
+  type ObjectInfo,
+  type ObjectStream,
+  resolveRange,
+  type StoredObject,
+} from './storage.port.ts';
+export { S3_SCAN_EVERY_MS, S3MediaStorage, type S3Options } from './storage.s3.ts';

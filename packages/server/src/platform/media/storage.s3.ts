@@ -1,59 +1,31 @@
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { MASTER_PLAYLIST } from './hls-args.ts';
-import { amzDate, type S3Credentials, sha256Hex, signV4, uriEncode } from './s3.sign.ts';
-import { isSafeKey, type MediaStorage, type StoredObject } from './storage.port.ts';
+import { S3BucketClient, type S3BucketOptions } from './s3.bucket.ts';
+import { writeFileAtomically } from './storage.files.ts';
+import {
+  type ByteRange,
+  isSafeKey,
+  type MediaStorage,
+  mediaContentType,
+  type ObjectInfo,
+  type ObjectStream,
+  type StoredObject,
+} from './storage.port.ts';
 
-/** Where an S3-compatible bucket is and how to sign for it (path-style addressing). */
-export interface S3Options extends S3Credentials {
-  /** Service origin, e.g. `https://s3.eu-central-1.amazonaws.com` or `http://127.0.0.1:9000`. */
-  endpoint: string;
-  bucket: string;
+/** Where an S3-compatible bucket is, how to sign for it, and where ffmpeg's working folders are staged. */
+export interface S3Options extends S3BucketOptions {
   /** Local folder holding the working folders ffmpeg writes into before files are uploaded. */
   stagingDir: string;
   log: Logger;
   /** How often the working folders are scanned for finished files, ms. */
   scanEveryMs?: number;
-  /** Time one request may take, ms. */
-  requestTimeoutMs?: number;
 }
 
 /** Default scan period of the working folders, ms: short, since it adds to live latency. */
 export const S3_SCAN_EVERY_MS = 200;
-
-/** Thrown when the object store answers a request with an error status. */
-export class S3RequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    what: string,
-  ) {
-    super(`S3 ${what} failed: ${status} ${code}`);
-  }
-}
-
-const EMPTY_SHA256 = sha256Hex('');
-
-/** Unescapes the five XML entities (S3 keys here are safe keys, so nothing else appears). */
-function xmlText(value: string): string {
-  return value
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
-/** Keys and continuation token of one ListObjectsV2 page. */
-export function parseListObjects(xml: string): { keys: string[]; next: string | null } {
-  const keys = [...xml.matchAll(/<Contents>[\s\S]*?<Key>([\s\S]*?)<\/Key>[\s\S]*?<\/Contents>/g)].map((m) =>
-    xmlText(m[1]!),
-  );
-  const truncated = /<IsTruncated>true<\/IsTruncated>/.test(xml);
-  const token = /<NextContinuationToken>([\s\S]*?)<\/NextContinuationToken>/.exec(xml)?.[1];
-  return { keys, next: truncated && token ? xmlText(token) : null };
-}
 
 /** Upload order inside one scan: media before the playlists that name it. */
 function uploadRank(path: string): number {
@@ -62,7 +34,7 @@ function uploadRank(path: string): number {
 }
 
 /**
- * Media storage in an S3-compatible bucket, spoken to with `fetch` and Signature V4.
+ * Media storage in an S3-compatible bucket, spoken to through the AWS SDK (`S3BucketClient`).
  * ffmpeg writes into local working folders (`workDir`) under the staging folder; a scanner
  * uploads every finished file (ffmpeg's `.tmp` files are skipped: it renames them when done),
  * segments and posters before variant playlists before the master, so a playlist never names
@@ -73,12 +45,12 @@ function uploadRank(path: string): number {
 export class S3MediaStorage implements MediaStorage {
   readonly #options: S3Options;
   readonly #staging: string;
-  readonly #endpoint: string;
+  readonly #bucket: S3BucketClient;
   /** Staged files already in the bucket: relative path → `size:mtimeMs` when uploaded. */
   readonly #synced = new Map<string, string>();
   #timer: NodeJS.Timeout | null = null;
   #scanning: Promise<void> | null = null;
-  /** Serialises scans and puts, so an upload of a staged file never races a newer put of it. */
+  /** Serialises scans and writes, so an upload of a staged file never races a newer put of it. */
   #lock: Promise<unknown> = Promise.resolve();
   #failing = false;
   /** Called when an upload fails after working (true) and when uploads work again (false). */
@@ -87,7 +59,7 @@ export class S3MediaStorage implements MediaStorage {
   constructor(options: S3Options) {
     this.#options = options;
     this.#staging = resolve(options.stagingDir);
-    this.#endpoint = options.endpoint.replace(/\/+$/, '');
+    this.#bucket = new S3BucketClient(options);
   }
 
   /** Whether the last scan failed to upload something. */
@@ -95,44 +67,23 @@ export class S3MediaStorage implements MediaStorage {
     return this.#failing;
   }
 
-  #url(key: string, query?: Record<string, string>): URL {
-    const path = key === '' ? '' : `/${key.split('/').map(uriEncode).join('/')}`;
-    const url = new URL(`${this.#endpoint}/${uriEncode(this.#options.bucket)}${path}`);
-    for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
-    return url;
-  }
-
-  async #request(method: string, url: URL, body?: Buffer): Promise<Response> {
-    const payloadHash = body ? sha256Hex(body) : EMPTY_SHA256;
-    const headers: Record<string, string> = {
-      'x-amz-content-sha256': payloadHash,
-      'x-amz-date': amzDate(new Date()),
-    };
-    const authorization = signV4({ method, url, headers, payloadHash }, this.#options);
-    return fetch(url, {
-      method,
-      headers: { ...headers, authorization },
-      body: body ? new Uint8Array(body) : undefined,
-      signal: AbortSignal.timeout(this.#options.requestTimeoutMs ?? 15_000),
-    });
-  }
-
-  async #fail(res: Response, what: string): Promise<never> {
-    const text = await res.text().catch(() => '');
-    const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? 'Unknown';
-    throw new S3RequestError(res.status, code, what);
-  }
-
   async get(key: string): Promise<StoredObject | null> {
     if (!isSafeKey(key)) return null;
-    const res = await this.#request('GET', this.#url(key));
-    if (res.status === 404) {
-      await res.body?.cancel();
-      return null;
-    }
-    if (!res.ok) return this.#fail(res, `GET ${key}`);
-    const body = Buffer.from(await res.arrayBuffer());
-    return { body, size: body.length };
+    const object = await this.#bucket.get(key);
+    return object && { body: object.body, ...object.info };
+  }
+
+  async stat(key: string): Promise<ObjectInfo | null> {
+    return isSafeKey(key) ? this.#bucket.head(key) : null;
+  }
+
+  async read(key: string, range?: ByteRange): Promise<ObjectStream | null> {
+    return isSafeKey(key) ? this.#bucket.read(key, range) : null;
+  }
+
+  list(prefix: string): Promise<string[]> {
+    if (!isSafeKey(prefix)) return Promise.reject(new RangeError(`unsafe media key: ${prefix}`));
+    return this.#bucket.list(`${prefix}/`);
   }
 
   #exclusive<T>(run: () => Promise<T>): Promise<T> {
@@ -141,67 +92,65 @@ export class S3MediaStorage implements MediaStorage {
     return result;
   }
 
-  put(key: string, body: Buffer): Promise<void> {
-    if (!isSafeKey(key)) return Promise.reject(new RangeError(`unsafe media key: ${key}`));
-    return this.#exclusive(() => this.#put(key, body));
+  #staged(key: string): { path: string; rel: string } {
+    if (!isSafeKey(key)) throw new RangeError(`unsafe media key: ${key}`);
+    return { path: join(this.#staging, key), rel: key.split('/').join(sep) };
   }
 
-  async #put(key: string, body: Buffer): Promise<void> {
-    const staged = join(this.#staging, key);
-    const hasFolder = await stat(dirname(staged)).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
-    // A working folder's copy is rewritten too, so the scanner does not upload its older bytes.
-    if (hasFolder) await writeFile(staged, body);
-    await this.#putObject(key, body);
-    if (hasFolder) {
-      const s = await stat(staged).catch(() => null);
-      if (s) this.#synced.set(key.split('/').join(sep), `${s.size}:${s.mtimeMs}`);
+  async put(key: string, body: Buffer | Readable): Promise<void> {
+    const { path, rel } = this.#staged(key);
+    await this.#exclusive(async () => {
+      const hasFolder = await stat(dirname(path)).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
+      if (!hasFolder) return this.#bucket.upload(key, body, mediaContentType(key));
+      // A working folder's copy is rewritten too (then uploaded from), so the scanner does not
+      // upload its older bytes.
+      await writeFileAtomically(path, body);
+      const version = await this.#uploadStaged(rel, false);
+      if (version) this.#synced.set(rel, version);
+    });
+  }
+
+  async delete(key: string): Promise<void> {
+    const { path, rel } = this.#staged(key);
+    return this.#exclusive(async () => {
+      await rm(path, { force: true });
+      this.#synced.delete(rel);
+      await this.#bucket.delete(key);
+    });
+  }
+
+  async removePrefix(prefix: string): Promise<void> {
+    const { path, rel } = this.#staged(prefix);
+    return this.#exclusive(async () => {
+      await rm(path, { recursive: true, force: true });
+      for (const synced of this.#synced.keys())
+        if (synced.startsWith(`${rel}${sep}`)) this.#synced.delete(synced);
+      await this.#bucket.deleteMany(await this.#bucket.list(`${prefix}/`));
+    });
+  }
+
+  /**
+   * Uploads the staged file at `rel` (relative to the staging folder), streamed from an open
+   * handle so a rename of its folder meanwhile does not matter. Returns the version uploaded,
+   * or null when the file is gone or (`waitForNamed`) is a playlist naming media not in the bucket yet.
+   */
+  async #uploadStaged(rel: string, waitForNamed: boolean): Promise<string | null> {
+    const handle = await open(join(this.#staging, rel)).catch(() => null);
+    if (!handle) return null;
+    try {
+      const s = await handle.stat();
+      const key = rel.split(sep).join('/');
+      const playlist = rel.endsWith('.m3u8');
+      const body = playlist ? await handle.readFile() : handle.createReadStream({ autoClose: false });
+      if (waitForNamed && Buffer.isBuffer(body) && !this.#namesOnlyUploaded(rel, body)) return null;
+      await this.#bucket.upload(key, body, mediaContentType(key), s.size);
+      return `${s.size}:${s.mtimeMs}`;
+    } finally {
+      await handle.close().catch(() => {});
     }
-  }
-
-  async #putObject(key: string, body: Buffer): Promise<void> {
-    const res = await this.#request('PUT', this.#url(key), body);
-    if (!res.ok) return this.#fail(res, `PUT ${key}`);
-    await res.body?.cancel();
-  }
-
-  async #deleteObject(key: string): Promise<void> {
-    const res = await this.#request('DELETE', this.#url(key));
-    if (!res.ok && res.status !== 404) return this.#fail(res, `DELETE ${key}`);
-    await res.body?.cancel();
-  }
-
-  /** Every key under `prefix/`, through ListObjectsV2 pages. */
-  async list(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
-    let token: string | null = null;
-    do {
-      const query: Record<string, string> = { 'list-type': '2', prefix: `${prefix}/` };
-      if (token) query['continuation-token'] = token;
-      const res = await this.#request('GET', this.#url('', query));
-      if (!res.ok) return this.#fail(res, `LIST ${prefix}`);
-      const page = parseListObjects(await res.text());
-      keys.push(...page.keys);
-      token = page.next;
-    } while (token);
-    return keys;
-  }
-
-  removePrefix(prefix: string): Promise<void> {
-    if (!isSafeKey(prefix)) return Promise.reject(new RangeError(`unsafe media key: ${prefix}`));
-    return this.#exclusive(() => this.#removePrefix(prefix));
-  }
-
-  async #removePrefix(prefix: string): Promise<void> {
-    const local = join(this.#staging, prefix);
-    await rm(local, { recursive: true, force: true });
-    const relPrefix = `${prefix.split('/').join(sep)}${sep}`;
-    for (const path of this.#synced.keys()) if (path.startsWith(relPrefix)) this.#synced.delete(path);
-    const keys = await this.list(prefix);
-    for (let i = 0; i < keys.length; i += 8)
-      await Promise.all(keys.slice(i, i + 8).map((key) => this.#deleteObject(key)));
   }
 
   async release(prefix: string): Promise<void> {
@@ -240,12 +189,13 @@ export class S3MediaStorage implements MediaStorage {
     return this.#scanning;
   }
 
-  /** Stops scanning after a last scan. */
+  /** Stops scanning after a last scan, then closes the connections to the store. */
   async close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.#scanning;
     await this.flush();
+    this.#bucket.close();
   }
 
   async #scan(): Promise<void> {
@@ -256,16 +206,12 @@ export class S3MediaStorage implements MediaStorage {
       .sort((a, b) => uploadRank(a.path) - uploadRank(b.path));
     try {
       for (const file of changed) {
-        const body = await readFile(join(this.#staging, file.path)).catch(() => null);
-        if (!body || !this.#namesOnlyUploaded(file.path, body)) continue;
-        await this.#putObject(file.path.split(sep).join('/'), body);
-        this.#synced.set(file.path, file.version);
+        const version = await this.#uploadStaged(file.path, true);
+        if (version) this.#synced.set(file.path, version);
       }
-      for (const path of [...this.#synced.keys()]) {
-        if (seen.has(path)) continue;
-        await this.#deleteObject(path.split(sep).join('/'));
-        this.#synced.delete(path);
-      }
+      const vanished = [...this.#synced.keys()].filter((path) => !seen.has(path));
+      await this.#bucket.deleteMany(vanished.map((path) => path.split(sep).join('/')));
+      for (const path of vanished) this.#synced.delete(path);
       if (this.#failing) {
         this.#failing = false;
         this.#options.log.info('media uploads to the object store work again');
