@@ -42,6 +42,20 @@ describe('payments configuration', () => {
     });
   });
 
+  it("checks ePayco confirmations against ePayco's own validation endpoint unless told otherwise", () => {
+    const keys = {
+      EPAYCO_CUSTOMER_ID: '1234567',
+      EPAYCO_P_KEY: 'p-key-secret',
+      EPAYCO_PUBLIC_KEY: 'public-key-1',
+    };
+    expect(loadConfig(keys).payments.epayco?.validationUrl).toBe(
+      'https://secure.epayco.co/validation/v1/reference',
+    );
+    expect(() => loadConfig({ ...keys, EPAYCO_VALIDATION_URL: 'ftp://epayco.example/v1' })).toThrow(
+      /EPAYCO_VALIDATION_URL/,
+    );
+  });
+
   it('refuses half-configured providers and malformed keys, listing every problem', () => {
     let error: unknown;
     try {
