@@ -93,7 +93,13 @@ export function createServices(platform: Platform): Services {
   const community = new CommunityService({ platform, chat, store: new CommunityStore() });
   const media = createMediaStorage(platform);
   const ledger = new LedgerService({ db: platform.db, clock: platform.clock });
-  const payments = new PaymentsService({ platform, audit, ledger });
+  const payments = new PaymentsService({
+    platform,
+    audit,
+    ledger,
+    // Provider APIs (ePayco's transaction validation, Stripe) through fetch; the outbound HTTP port replaces it.
+    http: { fetch: globalThis.fetch.bind(globalThis) },
+  });
   const split = new SplitService({ platform, audit });
   const walletLocked = (appId: string, userId: string) => payments.isWalletLocked(appId, userId);
   const gifts = new GiftService({ platform, audit, ledger, split, walletLocked });

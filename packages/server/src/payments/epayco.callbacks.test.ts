@@ -3,7 +3,7 @@ import { testDatabases } from '../../test/databases.ts';
 import { makeAdmin, signUp, type TestSession } from '../../test/factories.ts';
 import { createTestContext, type TestContext } from '../../test/harness.ts';
 import type { CoinPackage } from './payments.service.ts';
-import { epaycoConfirmation } from './testing/epayco.fake.ts';
+import { epaycoConfirmation, FakeEpayco } from './testing/epayco.fake.ts';
 import {
   checkout,
   createPackage,
@@ -21,6 +21,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('ePayco on %s', 
   let ctx: TestContext;
   let admin: TestSession;
   let pkg: CoinPackage;
+  const epayco = new FakeEpayco(MERCHANT);
 
   beforeAll(async () => {
     ctx = await createTestContext(factory, {
@@ -28,6 +29,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('ePayco on %s', 
         EPAYCO_CUSTOMER_ID: MERCHANT.customerId,
         EPAYCO_P_KEY: MERCHANT.pKey,
         EPAYCO_PUBLIC_KEY: PUBLIC_KEY,
+        EPAYCO_VALIDATION_URL: await epayco.start(),
       },
     });
     admin = await makeAdmin(ctx);
@@ -39,6 +41,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('ePayco on %s', 
       if (ctx) await expectLedgerSound(ctx);
     } finally {
       await ctx?.close();
+      await epayco.stop();
     }
   });
 
@@ -73,7 +76,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('ePayco on %s', 
 
   it('credits a correctly signed acceptance once', async () => {
     const { member, orderId } = await newOrder();
-    const accepted = epaycoConfirmation(MERCHANT, { orderId, amount: '9.99', currency: 'USD', state: 1 });
+    const accepted = epayco.confirmation({ orderId, amount: '9.99', currency: 'USD', state: 1 });
     const res = await post(accepted.body, accepted.headers);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ received: true, result: 'applied' });
@@ -94,7 +97,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('ePayco on %s', 
 
   it('refuses forged and unsigned callbacks with 400, stores them unverified and credits nothing', async () => {
     const { member, orderId } = await newOrder();
-    const genuine = epaycoConfirmation(MERCHANT, { orderId, amount: '9.99', currency: 'USD', state: 1 });
+    const genuine = epayco.confirmation({ orderId, amount: '9.99', currency: 'USD', state: 1 });
     const forgedByKey = epaycoConfirmation(
       { ...MERCHANT, pKey: 'guessed-key' },
       { orderId, amount: '9.99', currency: 'USD', state: 1 },
@@ -119,7 +122,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('ePayco on %s', 
 
   it('credits exactly once when the same callback is replayed 1,000 times, 50 at a time', async () => {
     const { member, orderId } = await newOrder();
-    const accepted = epaycoConfirmation(MERCHANT, { orderId, amount: '9.99', currency: 'USD', state: 1 });
+    const accepted = epayco.confirmation({ orderId, amount: '9.99', currency: 'USD', state: 1 });
     const results: string[] = [];
     for (let batch = 0; batch < 20; batch++) {
       const responses = await Promise.all(
@@ -140,22 +143,24 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('ePayco on %s', 
   it('credits once when the acceptance arrives before the pending notice', async () => {
     const { member, orderId } = await newOrder();
     const ref = { refPayco: '55501', transactionId: 'tx-55501' };
-    const accepted = epaycoConfirmation(MERCHANT, {
-      orderId,
-      amount: '9.99',
-      currency: 'USD',
-      state: 1,
-      ...ref,
-    });
-    const pending = epaycoConfirmation(MERCHANT, {
+    // The transaction was pending, then accepted: ePayco's records now say accepted.
+    const pending = epayco.confirmation({
       orderId,
       amount: '9.99',
       currency: 'USD',
       state: 3,
       ...ref,
     });
+    const accepted = epayco.confirmation({
+      orderId,
+      amount: '9.99',
+      currency: 'USD',
+      state: 1,
+      ...ref,
+    });
     expect((await post(accepted.body, accepted.headers)).json().result).toBe('applied');
-    expect((await post(pending.body, pending.headers)).json().result).toBe('applied');
+    // The late pending notice is read as what ePayco now reports: the acceptance, already applied.
+    expect((await post(pending.body, pending.headers)).json().result).toBe('duplicate');
     expect((await order(ctx, member, orderId)).status).toBe('paid');
     expect(await purchaseCredits(ctx, orderId)).toBe(1);
     expect((await wallet(ctx, member)).balance).toBe(250);
@@ -163,8 +168,8 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('ePayco on %s', 
 
   it('pays a rejected order once when ePayco accepts a later attempt', async () => {
     const { member, orderId } = await newOrder();
-    const rejected = epaycoConfirmation(MERCHANT, { orderId, amount: '9.99', currency: 'USD', state: 2 });
-    const accepted = epaycoConfirmation(MERCHANT, { orderId, amount: '9.99', currency: 'USD', state: 1 });
+    const rejected = epayco.confirmation({ orderId, amount: '9.99', currency: 'USD', state: 2 });
+    const accepted = epayco.confirmation({ orderId, amount: '9.99', currency: 'USD', state: 1 });
     await post(rejected.body, rejected.headers);
     expect((await order(ctx, member, orderId)).status).toBe('rejected');
     await post(accepted.body, accepted.headers);
@@ -178,7 +183,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('ePayco on %s', 
       { amount: '9.99', currency: 'COP', reason: 'currency COP instead of USD' },
     ]) {
       const { member, orderId } = await newOrder();
-      const cheap = epaycoConfirmation(MERCHANT, {
+      const cheap = epayco.confirmation({
         orderId,
         amount: wrong.amount,
         currency: wrong.currency,
@@ -194,7 +199,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('ePayco on %s', 
         .executeTakeFirstOrThrow();
       expect(row.flag_reason).toBe(wrong.reason);
       // A correct acceptance afterwards does not unflag it: an admin looks first.
-      const right = epaycoConfirmation(MERCHANT, { orderId, amount: '9.99', currency: 'USD', state: 1 });
+      const right = epayco.confirmation({ orderId, amount: '9.99', currency: 'USD', state: 1 });
       await post(right.body, right.headers);
       expect((await order(ctx, member, orderId)).status).toBe('flagged');
       expect(await purchaseCredits(ctx, orderId)).toBe(0);
@@ -203,7 +208,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('ePayco on %s', 
 
   it('reads confirmations sent as JSON as well', async () => {
     const { member, orderId } = await newOrder();
-    const accepted = epaycoConfirmation(MERCHANT, { orderId, amount: '9.99', currency: 'USD', state: 1 });
+    const accepted = epayco.confirmation({ orderId, amount: '9.99', currency: 'USD', state: 1 });
     const res = await post(JSON.stringify(accepted.fields), { 'content-type': 'application/json' });
     expect(res.json()).toEqual({ received: true, result: 'applied' });
     expect((await wallet(ctx, member)).balance).toBe(250);
@@ -212,14 +217,14 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('ePayco on %s', 
   it('takes the coins back when ePayco reverses a paid transaction', async () => {
     const { member, orderId } = await newOrder();
     const ref = { refPayco: '77701', transactionId: 'tx-77701' };
-    const accepted = epaycoConfirmation(MERCHANT, {
+    const accepted = epayco.confirmation({
       orderId,
       amount: '9.99',
       currency: 'USD',
       state: 1,
       ...ref,
     });
-    const reversed = epaycoConfirmation(MERCHANT, {
+    const reversed = epayco.confirmation({
       orderId,
       amount: '9.99',
       currency: 'USD',

@@ -13,5 +13,9 @@ export const paymentErrors = defineErrors({
     message: 'The payment provider did not answer; your order is kept and you can try again',
   },
   PAYMENTS_BAD_SIGNATURE: { status: 400, message: 'The callback signature is missing or wrong' },
+  PAYMENTS_CALLBACK_UNCONFIRMED: {
+    status: 400,
+    message: "The provider's records do not confirm this callback",
+  },
   PAYMENTS_BAD_CALLBACK: { status: 400, message: 'The callback could not be read' },
 });

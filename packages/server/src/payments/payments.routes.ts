@@ -294,7 +294,8 @@ export function paymentRoutes(deps: { payments: PaymentsService }): FastifyPlugi
               tags,
               summary: `Payment notifications from ${provider === 'epayco' ? 'ePayco' : 'Stripe'} (signed)`,
               body: CallbackBody,
-              response: { 200: CallbackResult, ...errorResponses(400) },
+              // 502: the provider could not confirm the callback now; answering an error makes it retry.
+              response: { 200: CallbackResult, ...errorResponses(400, 502) },
             },
           },
           async (request) => {

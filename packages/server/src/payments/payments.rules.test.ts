@@ -4,12 +4,15 @@ import {
   epaycoOutcome,
   epaycoSignature,
   epaycoSignatureValid,
+  epaycoState,
   formatMinor,
   ORDER_STATUSES,
   type OrderStatus,
   type PaymentOutcome,
   parseMinor,
   stripeSignatureHeader,
+  stripeSignedAtS,
+  stripeTimestampFresh,
   transition,
 } from './payments.rules.ts';
 
@@ -151,6 +154,22 @@ describe('ePayco', () => {
     expect(epaycoOutcome(undefined, 'Pendiente')).toBe('pending');
     expect(epaycoOutcome('99', 'Desconocida')).toBeNull();
   });
+
+  it('reads a validated state only when its code and text agree, and an acceptance only from both', () => {
+    expect(epaycoState('1', 'Aceptada')).toEqual({ ok: true, outcome: 'accepted' });
+    expect(epaycoState('3', 'Pendiente')).toEqual({ ok: true, outcome: 'pending' });
+    expect(epaycoState('2', undefined)).toEqual({ ok: true, outcome: 'rejected' });
+    expect(epaycoState('99', undefined)).toEqual({ ok: true, outcome: null });
+    for (const [code, text] of [
+      ['1', 'Rechazada'],
+      ['2', 'Aceptada'],
+      ['1', undefined],
+      [undefined, 'Aceptada'],
+      ['1', 'Aceptada por fin'],
+    ] as const) {
+      expect(epaycoState(code, text).ok).toBe(false);
+    }
+  });
 });
 
 describe('Stripe signature header', () => {
@@ -159,5 +178,17 @@ describe('Stripe signature header', () => {
     expect(stripeSignatureHeader('whsec_abc', '{"id":"evt_1"}', 1_700_000_000)).toBe(
       't=1700000000,v1=79f159714a0d01d9505691104b38e71f0dbb0d4bdeef387b113d07b870f50db3',
     );
+  });
+
+  it('carries exactly one signing time, fresh within the tolerance both ways', () => {
+    expect(stripeSignedAtS('t=1700000000,v1=ab')).toBe(1_700_000_000);
+    expect(stripeSignedAtS('v1=ab,t=1700000000,t=1800000000')).toBeNull();
+    expect(stripeSignedAtS('t=soon,v1=ab')).toBeNull();
+    expect(stripeSignedAtS('v1=ab')).toBeNull();
+    const now = 1_700_000_000_000;
+    expect(stripeTimestampFresh(1_700_000_000 - 300, now, 300)).toBe(true);
+    expect(stripeTimestampFresh(1_700_000_000 + 300, now, 300)).toBe(true);
+    expect(stripeTimestampFresh(1_700_000_000 - 301, now, 300)).toBe(false);
+    expect(stripeTimestampFresh(1_700_000_000 + 301, now, 300)).toBe(false);
   });
 });

@@ -90,6 +90,35 @@ export function amountMismatch(
   return null;
 }
 
+/**
+ * Why a verified callback may not move its order, or null. One payment pays one order: an
+ * acceptance must name its payment and its amount, and a payment already credited to another
+ * order (`creditedOrderId`) pays no other; a reversal of a paid order reverses it only when
+ * it concerns the payment that was credited.
+ */
+export function paymentConflict(
+  order: { id: string; status: OrderStatus; paymentRef: string | null },
+  callback: { outcome: PaymentOutcome; paymentRef: string | null; reported: ReportedAmount | null },
+  creditedOrderId: string | null,
+): string | null {
+  if (callback.outcome === 'accepted') {
+    if (!callback.paymentRef) return 'acceptance without a payment reference';
+    if (!callback.reported) return 'acceptance without an amount';
+    if (creditedOrderId && creditedOrderId !== order.id)
+      return `payment ${callback.paymentRef} already credited ${creditedOrderId}`;
+  }
+  const reversal = callback.outcome === 'refunded' || callback.outcome === 'charged_back';
+  if (
+    reversal &&
+    order.status === 'paid' &&
+    callback.paymentRef &&
+    order.paymentRef &&
+    callback.paymentRef !== order.paymentRef
+  )
+    return `reversal of payment ${callback.paymentRef}, not of the credited ${order.paymentRef}`;
+  return null;
+}
+
 /** A price in minor units as the decimal string providers use: 499 → "4.99". */
 export function formatMinor(amountMinor: number): string {
   return `${Math.trunc(amountMinor / 100)}.${String(amountMinor % 100).padStart(2, '0')}`;
@@ -138,42 +167,66 @@ export function epaycoSignatureValid(
   return safeEqual(epaycoSignature(customerId, pKey, fields), signature.trim().toLowerCase());
 }
 
+const EPAYCO_BY_CODE: Record<string, PaymentOutcome> = {
+  '1': 'accepted',
+  '2': 'rejected',
+  '3': 'pending',
+  '4': 'failed',
+  '6': 'refunded',
+  '7': 'pending',
+  '8': 'pending',
+  '9': 'failed',
+  '10': 'failed',
+  '11': 'failed',
+  '12': 'rejected',
+};
+
+const EPAYCO_BY_TEXT: Record<string, PaymentOutcome> = {
+  aceptada: 'accepted',
+  rechazada: 'rejected',
+  pendiente: 'pending',
+  fallida: 'failed',
+  reversada: 'refunded',
+  retenida: 'pending',
+  iniciada: 'pending',
+  expirada: 'failed',
+  abandonada: 'failed',
+  cancelada: 'failed',
+  antifraude: 'rejected',
+};
+
 /**
  * ePayco transaction states (`x_cod_transaction_state`, or the Spanish `x_transaction_state`)
  * in our words: 1 Aceptada, 2 Rechazada, 3 Pendiente, 4 Fallida, 6 Reversada, 7 Retenida,
  * 8 Iniciada, 9 Expirada, 10 Abandonada, 11 Cancelada, 12 Antifraude. Null when unknown.
  */
 export function epaycoOutcome(code: string | undefined, text: string | undefined): PaymentOutcome | null {
-  const byCode: Record<string, PaymentOutcome> = {
-    '1': 'accepted',
-    '2': 'rejected',
-    '3': 'pending',
-    '4': 'failed',
-    '6': 'refunded',
-    '7': 'pending',
-    '8': 'pending',
-    '9': 'failed',
-    '10': 'failed',
-    '11': 'failed',
-    '12': 'rejected',
-  };
-  const byText: Record<string, PaymentOutcome> = {
-    aceptada: 'accepted',
-    rechazada: 'rejected',
-    pendiente: 'pending',
-    fallida: 'failed',
-    reversada: 'refunded',
-    retenida: 'pending',
-    iniciada: 'pending',
-    expirada: 'failed',
-    abandonada: 'failed',
-    cancelada: 'failed',
-    antifraude: 'rejected',
-  };
-  const fromCode = code === undefined ? undefined : byCode[code.trim()];
+  const fromCode = code === undefined ? undefined : EPAYCO_BY_CODE[code.trim()];
   if (fromCode) return fromCode;
-  const fromText = text === undefined ? undefined : byText[text.trim().toLowerCase()];
+  const fromText = text === undefined ? undefined : EPAYCO_BY_TEXT[text.trim().toLowerCase()];
   return fromText ?? null;
+}
+
+/** An ePayco state read strictly: its outcome, or why the code and the text do not agree. */
+export type EpaycoState = { ok: true; outcome: PaymentOutcome | null } | { ok: false; reason: string };
+
+/**
+ * Reads the state of a transaction as ePayco's validation endpoint reports it. The code and
+ * the text must not contradict each other, and an acceptance (the only state that credits)
+ * must be stated by both.
+ */
+export function epaycoState(code: string | undefined, text: string | undefined): EpaycoState {
+  const fromCode = code === undefined ? undefined : EPAYCO_BY_CODE[code.trim()];
+  const fromText = text === undefined ? undefined : EPAYCO_BY_TEXT[text.trim().toLowerCase()];
+  if (fromCode && fromText && fromCode !== fromText)
+    return {
+      ok: false,
+      reason: `state code ${code} (${fromCode}) contradicts state "${text}" (${fromText})`,
+    };
+  const outcome = fromCode ?? fromText ?? null;
+  if (outcome === 'accepted' && (fromCode !== 'accepted' || fromText !== 'accepted'))
+    return { ok: false, reason: `acceptance not stated by both the state code (${code}) and text (${text})` };
+  return { ok: true, outcome };
 }
 
 // Stripe -------------------------------------------------------------------------------
@@ -185,6 +238,28 @@ export function epaycoOutcome(code: string | undefined, text: string | undefined
 export function stripeSignatureHeader(secret: string, payload: string, timestampS: number): string {
   const v1 = createHmac('sha256', secret).update(`${timestampS}.${payload}`, 'utf8').digest('hex');
   return `t=${timestampS},v1=${v1}`;
+}
+
+/**
+ * The signing time (unix seconds) of a `Stripe-Signature` header, or null when it has no
+ * single well-formed `t=` element (Stripe's own parser silently takes the last of several).
+ */
+export function stripeSignedAtS(header: string): number | null {
+  const stamps = header
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.startsWith('t='));
+  if (stamps.length !== 1 || !/^t=\d{1,12}$/.test(stamps[0]!)) return null;
+  return Number(stamps[0]!.slice(2));
+}
+
+/**
+ * Whether a webhook signed at `signedAtS` (unix seconds) is acceptable when received at
+ * `receivedAtMs`: no older than `toleranceS` and, as clocks drift both ways, no further
+ * in the future either (Stripe's SDK checks only the age).
+ */
+export function stripeTimestampFresh(signedAtS: number, receivedAtMs: number, toleranceS: number): boolean {
+  return Math.abs(Math.floor(receivedAtMs / 1000) - signedAtS) <= toleranceS;
 }
 
 // Sandbox ------------------------------------------------------------------------------

@@ -10,12 +10,14 @@ import type { Platform } from '../platform/platform.ts';
 import type { LedgerService } from '../wallet/index.ts';
 import { walletErrors } from '../wallet/index.ts';
 import { paymentErrors } from './payments.errors.ts';
+import { CallbackIntake } from './payments.intake.ts';
 import { receiptMail } from './payments.mails.ts';
 import {
   amountMismatch,
   isOpen,
   type OrderStatus,
   type ProviderId,
+  paymentConflict,
   type Transition,
   transition,
 } from './payments.rules.ts';
@@ -25,6 +27,7 @@ import {
   type CallbackHeaders,
   type CheckoutOrder,
   type PaymentProvider,
+  type ProviderHttp,
   ProviderUnavailableError,
   type VerifiedCallback,
 } from './providers/provider.port.ts';
@@ -79,16 +82,14 @@ export interface PaymentsServiceDeps {
   platform: Platform;
   audit: AuditStore;
   ledger: LedgerService;
+  /** Outbound HTTP to the providers' APIs (ePayco's transaction validation, Stripe). */
+  http: ProviderHttp;
 }
 
 /** How many times a reversal re-reads the wallet when spending races it. */
 const REVERSAL_ATTEMPTS = 5;
 /** Orders a member may open per minute. */
 const CHECKOUTS_PER_MINUTE = 20;
-/** Refused callbacks stored per provider and minute; more are only logged. */
-const REFUSED_KEPT_PER_MINUTE = 600;
-/** How much of a refused callback's body is stored. */
-const REFUSED_BODY_KEPT_CHARS = 16_384;
 
 function toPackage(row: PackageRow): CoinPackage {
   return {
@@ -115,15 +116,6 @@ function toOrder(row: OrderRow): Order {
   };
 }
 
-function pickHeaders(headers: CallbackHeaders, names: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of names) {
-    const value = headers[name];
-    if (value !== undefined) out[name] = value;
-  }
-  return out;
-}
-
 /**
  * Buying coins: packages, orders, checkouts through the enabled providers, and the one path
  * every provider callback takes (stored raw, verified, applied exactly once). Coins move only
@@ -133,6 +125,7 @@ export class PaymentsService {
   private readonly store = new PaymentsStore();
   private readonly log: Logger;
   private readonly providers = new Map<ProviderId, PaymentProvider>();
+  private readonly intake: CallbackIntake;
   /** The sandbox provider when enabled. */
   readonly sandbox: SandboxProvider | null;
   /** The ePayco provider when configured. */
@@ -142,15 +135,19 @@ export class PaymentsService {
     const { config } = deps.platform;
     this.log = capLogger(deps.platform.log, 'payments');
     this.sandbox = config.payments.sandbox ? new SandboxProvider() : null;
+    const timeoutMs = config.payments.providerTimeoutMs;
     this.epayco = config.payments.epayco
-      ? new EpaycoProvider(config.payments.epayco, config.publicUrl)
+      ? new EpaycoProvider(config.payments.epayco, config.publicUrl, deps.http, timeoutMs)
       : null;
     const stripe = config.payments.stripe
-      ? new StripeProvider(
-          { ...config.payments.stripe, timeoutMs: config.payments.providerTimeoutMs },
-          config.publicUrl,
-        )
+      ? new StripeProvider({ ...config.payments.stripe, timeoutMs }, config.publicUrl, deps.http)
       : null;
+    this.intake = new CallbackIntake({
+      db: deps.platform.db,
+      rateLimiter: deps.platform.rateLimiter,
+      store: this.store,
+      log: this.log,
+    });
     for (const provider of [this.sandbox, this.epayco, stripe]) {
       if (provider) this.providers.set(provider.id, provider);
     }
@@ -403,10 +400,11 @@ export class PaymentsService {
   // Callbacks ---------------------------------------------------------------------------
 
   /**
-   * The one path of every provider callback: verified (a forged or unsigned one is stored
-   * as unverified and refused with PAYMENTS_BAD_SIGNATURE), stored raw under the provider's
-   * event id (a replay is answered as a duplicate and changes nothing), then applied to its
-   * order through the state machine with the ledger movement in the same transaction.
+   * The one path of every provider callback: verified and, where the provider's signature
+   * does not cover everything, confirmed with the provider (CallbackIntake refuses the rest),
+   * stored raw under the provider's event id (a replay is answered as a duplicate and changes
+   * nothing), then applied to its order through the state machine with the ledger movement in
+   * the same transaction.
    */
   async receiveCallback(
     providerId: ProviderId,
@@ -414,41 +412,8 @@ export class PaymentsService {
     headers: CallbackHeaders,
   ): Promise<CallbackResult> {
     const provider = this.provider(providerId);
-    const kept = pickHeaders(headers, provider.callbackHeaders);
     const receivedAt = this.now();
-    let check: ReturnType<PaymentProvider['verifyCallback']>;
-    try {
-      check = provider.verifyCallback(rawBody, headers, receivedAt.getTime());
-    } catch (error) {
-      check = { ok: false, reason: `unreadable callback: ${(error as Error).message}` };
-    }
-    if (!check.ok) {
-      // Refused callbacks are kept for investigation, within a budget so a flood cannot fill the table.
-      const budget = await this.deps.platform.rateLimiter.hit(
-        `payments:refused-callbacks:${providerId}`,
-        REFUSED_KEPT_PER_MINUTE,
-        60_000,
-      );
-      if (budget.allowed) {
-        await this.store.insertCallback(
-          this.db,
-          {
-            provider: providerId,
-            providerEventId: null,
-            orderId: null,
-            rawBody: rawBody.slice(0, REFUSED_BODY_KEPT_CHARS),
-            headers: kept,
-            verified: false,
-            outcome: 'refused',
-            error: check.reason,
-          },
-          receivedAt,
-        );
-      }
-      this.log.warn({ provider: providerId, reason: check.reason }, 'payment callback refused');
-      throw paymentErrors.PAYMENTS_BAD_SIGNATURE();
-    }
-    const callback = check.callback;
+    const { callback, headers: kept } = await this.intake.admit(provider, rawBody, headers, receivedAt);
     const events: { type: EventName; appId: string; data: Record<string, unknown> }[] = [];
     let result: CallbackResult;
     try {
@@ -475,6 +440,23 @@ export class PaymentsService {
         }
         if (callback.outcome === null) {
           await this.store.settleCallback(tx, callbackId, order.id, 'ignored');
+          return { result: 'ignored', orderId: order.id, status: order.status } as CallbackResult;
+        }
+        const credited =
+          callback.outcome === 'accepted' && callback.paymentRef
+            ? await this.store.findOrderByPaymentRef(tx, providerId, callback.paymentRef)
+            : undefined;
+        const conflict = paymentConflict(
+          { id: order.id, status: order.status, paymentRef: order.provider_payment_ref },
+          { ...callback, outcome: callback.outcome },
+          credited?.id ?? null,
+        );
+        if (conflict) {
+          this.log.warn(
+            { orderId: order.id, provider: providerId, conflict },
+            'payment callback not applied',
+          );
+          await this.store.settleCallback(tx, callbackId, order.id, `ignored: ${conflict}`);
           return { result: 'ignored', orderId: order.id, status: order.status } as CallbackResult;
         }
         const mismatch =
@@ -578,7 +560,8 @@ export class PaymentsService {
         ...(next.flagReason ? { flag_reason: next.flagReason } : {}),
         ...(next.effect === 'credit' ? { paid_at: now } : {}),
         ...(next.effect === 'reverse' ? { reversed_at: now } : {}),
-        ...(paymentRef && !order.provider_payment_ref ? { provider_payment_ref: paymentRef } : {}),
+        // The payment that paid the order, and no other, is recorded on it (unique per provider).
+        ...(next.effect === 'credit' && paymentRef ? { provider_payment_ref: paymentRef } : {}),
       },
       now,
     );

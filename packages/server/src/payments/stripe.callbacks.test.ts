@@ -128,6 +128,36 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('Stripe on %s', 
     expect((await wallet(ctx, member)).balance).toBe(0);
   });
 
+  it('refuses an event signed with a timestamp in the future beyond the tolerance', async () => {
+    const member = await signUp(ctx.app);
+    const { order: created } = await checkout(ctx, member, pkg.id, 'stripe');
+    const sessionId = [...stripe.sessions.values()].find((s) => s.client_reference_id === created.id)!.id;
+    const future = stripe.event('checkout.session.completed', stripe.pay(sessionId), {
+      timestampS: Math.floor(Date.now() / 1000) + 3600,
+    });
+    expectError(await deliver(future), 400, 'PAYMENTS_BAD_SIGNATURE');
+    expect((await order(ctx, member, created.id)).status).toBe('pending');
+    expect(await purchaseCredits(ctx, created.id)).toBe(0);
+  });
+
+  it('credits one order per payment intent, and only with a signed amount', async () => {
+    const { sessionId: paidSession } = await paidOrder();
+    const attacks = [
+      { payment_intent: stripe.sessions.get(paidSession)!.payment_intent },
+      { amount_total: null },
+    ];
+    for (const attack of attacks) {
+      const member = await signUp(ctx.app);
+      const { order: created } = await checkout(ctx, member, pkg.id, 'stripe');
+      const sessionId = [...stripe.sessions.values()].find((s) => s.client_reference_id === created.id)!.id;
+      const session = { ...stripe.pay(sessionId), ...attack };
+      expect((await deliver(stripe.event('checkout.session.completed', session))).statusCode).toBe(200);
+      expect((await order(ctx, member, created.id)).status).not.toBe('paid');
+      expect(await purchaseCredits(ctx, created.id)).toBe(0);
+      expect((await wallet(ctx, member)).balance).toBe(0);
+    }
+  });
+
   it('waits for an asynchronous payment, then credits once when it succeeds', async () => {
     const member = await signUp(ctx.app);
     const { order: created } = await checkout(ctx, member, pkg.id, 'stripe');

@@ -72,8 +72,18 @@ export interface PaymentsConfig {
   sandbox: boolean;
   /** How long a call to a provider's API may take before the checkout is left pending for a retry. */
   providerTimeoutMs: number;
-  /** ePayco: the merchant's P_CUST_ID_CLIENTE, P_KEY (signs confirmations) and public key (checkout). */
-  epayco: { customerId: string; pKey: string; publicKey: string; test: boolean } | null;
+  /**
+   * ePayco: the merchant's P_CUST_ID_CLIENTE, P_KEY (signs confirmations) and public key
+   * (checkout), and the transaction validation endpoint every confirmation is checked against
+   * (`<validationUrl>/<x_ref_payco>`).
+   */
+  epayco: {
+    customerId: string;
+    pKey: string;
+    publicKey: string;
+    test: boolean;
+    validationUrl: string;
+  } | null;
   /** Stripe: the secret API key, the webhook signing secret and the API origin. */
   stripe: { secretKey: string; webhookSecret: string; apiBase: string } | null;
 }
@@ -113,6 +123,10 @@ const Env = Type.Object({
   EPAYCO_P_KEY: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
   EPAYCO_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
   EPAYCO_TEST: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
+  EPAYCO_VALIDATION_URL: Type.String({
+    pattern: '^https?://[^/?#]+(/[^?#]*)?$',
+    default: 'https://secure.epayco.co/validation/v1/reference',
+  }),
   STRIPE_SECRET_KEY: Type.Optional(Type.String({ pattern: '^(sk|rk)_[A-Za-z0-9_]+$' })),
   STRIPE_WEBHOOK_SECRET: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/=_]+$' })),
   STRIPE_API_BASE: Type.String({ pattern: '^https?://[^/]+/?$', default: 'https://api.stripe.com' }),
@@ -223,6 +237,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
               pKey: e.EPAYCO_P_KEY,
               publicKey: e.EPAYCO_PUBLIC_KEY,
               test: e.EPAYCO_TEST === 'true',
+              validationUrl: e.EPAYCO_VALIDATION_URL.replace(/\/+$/, ''),
             }
           : null,
       stripe:

@@ -1,16 +1,13 @@
-import {
-  type EpaycoSigned,
-  epaycoOutcome,
-  epaycoSignatureValid,
-  formatMinor,
-  parseMinor,
-} from '../payments.rules.ts';
+import { type EpaycoSigned, epaycoSignatureValid, formatMinor, parseMinor } from '../payments.rules.ts';
+import { confirmEpayco, fetchEpaycoTransaction } from './epayco.validation.ts';
 import type {
   CallbackCheck,
   CallbackHeaders,
   CheckoutOrder,
   CheckoutSession,
   PaymentProvider,
+  ProviderHttp,
+  VerifiedCallback,
 } from './provider.port.ts';
 
 /** ePayco's checkout script (standard checkout). */
@@ -22,6 +19,8 @@ export interface EpaycoSettings {
   pKey: string;
   publicKey: string;
   test: boolean;
+  /** ePayco's transaction validation endpoint, without the trailing `/<ref_payco>`. */
+  validationUrl: string;
 }
 
 /** The parameters of ePayco's standard checkout (`handler.open(data)`). */
@@ -59,6 +58,8 @@ function readFields(rawBody: string, contentType: string | undefined): Record<st
  * ePayco: the member pays on ePayco's standard checkout (opened by a page we serve with the
  * public key only); ePayco then POSTs a confirmation to our callback, signed with SHA-256
  * over `p_cust_id_cliente^p_key^x_ref_payco^x_transaction_id^x_amount^x_currency_code`.
+ * The signature covers the payment and its amount only, so the order, the state and the
+ * amount are taken from ePayco's transaction validation endpoint, asked server to server.
  * ePayco has no refund API for this checkout: refunds are made in its dashboard and arrive
  * as a confirmation with the state Reversada.
  */
@@ -70,6 +71,9 @@ export class EpaycoProvider implements PaymentProvider {
   constructor(
     private readonly settings: EpaycoSettings,
     private readonly publicUrl: string,
+    private readonly http: ProviderHttp,
+    /** How long the validation endpoint may take, milliseconds. */
+    private readonly timeoutMs: number,
   ) {}
 
   async createCheckout(order: CheckoutOrder): Promise<CheckoutSession> {
@@ -133,18 +137,28 @@ export class EpaycoProvider implements PaymentProvider {
     const complete = signed as EpaycoSigned;
     if (!epaycoSignatureValid(this.settings.customerId, this.settings.pKey, complete, signature))
       return { ok: false, reason: 'signature mismatch' };
-    const stateCode = fields.x_cod_transaction_state ?? fields.x_cod_response;
-    const outcome = epaycoOutcome(stateCode, fields.x_transaction_state ?? fields.x_response);
     const amountMinor = parseMinor(complete.x_amount);
+    // Only the signed fields are read: the order and the state come from ePayco's records.
     return {
       ok: true,
       callback: {
-        eventId: `${complete.x_ref_payco}:${complete.x_transaction_id}:${stateCode ?? outcome ?? 'unknown'}`,
-        orderId: fields.x_extra1 || fields.x_id_invoice || null,
+        eventId: `${complete.x_ref_payco}:${complete.x_transaction_id}`,
+        orderId: null,
         paymentRef: complete.x_ref_payco,
-        outcome,
+        transactionId: complete.x_transaction_id,
+        outcome: null,
         reported: { amountMinor: amountMinor ?? -1, currency: complete.x_currency_code },
       },
     };
+  }
+
+  async confirmCallback(callback: VerifiedCallback): Promise<CallbackCheck> {
+    const transaction = await fetchEpaycoTransaction(
+      this.http,
+      this.settings.validationUrl,
+      callback.paymentRef!,
+      this.timeoutMs,
+    );
+    return confirmEpayco(callback, transaction);
   }
 }

@@ -23,12 +23,25 @@ export interface VerifiedCallback {
   eventId: string;
   /** Our order id when the callback carries it. */
   orderId: string | null;
-  /** The provider's payment id, used to find the order of refunds and disputes. */
+  /**
+   * The provider's payment id: recorded on the order it credits (one payment pays one order)
+   * and used to find the order of refunds and disputes. An acceptance without one credits nothing.
+   */
   paymentRef: string | null;
+  /** The provider's id of the attempt within the payment, when it has one (ePayco's x_transaction_id). */
+  transactionId?: string;
   /** What happened; null for notifications that do not concern an order's status. */
   outcome: PaymentOutcome | null;
   /** The amount and currency the provider reports, checked against the order when present. */
   reported: ReportedAmount | null;
+}
+
+/**
+ * The outbound HTTP providers call through: structurally the platform's outbound HTTP port,
+ * so the composition root decides which targets may be reached.
+ */
+export interface ProviderHttp {
+  fetch(input: string | URL, init?: RequestInit): Promise<Response>;
 }
 
 /** The result of checking a callback: the callback, or why it was refused. */
@@ -62,6 +75,13 @@ export interface PaymentProvider {
   createCheckout(order: CheckoutOrder): Promise<CheckoutSession>;
   /** Verifies the callback's signature and reads it. */
   verifyCallback(rawBody: string, headers: CallbackHeaders, receivedAtMs: number): CallbackCheck;
+  /**
+   * For providers whose signature does not cover everything that matters (ePayco signs the
+   * payment and amount, not the order or the state): asks the provider server to server and
+   * returns the callback as its records state it, or why they contradict the callback.
+   * Throws ProviderUnavailableError when the provider cannot be asked; nothing is applied then.
+   */
+  confirmCallback?(callback: VerifiedCallback): Promise<CallbackCheck>;
   /** Asks the provider to refund the payment of a paid order (providers without a refund API omit it). */
   refund?(order: { id: string; paymentRef: string | null }): Promise<void>;
 }

@@ -69,7 +69,8 @@ export class SandboxProvider implements PaymentProvider {
       callback: {
         eventId: `${notice.orderId}:${notice.outcome}`,
         orderId: notice.orderId,
-        paymentRef: null,
+        // The sandbox's only payment of an order is its checkout: it pays that order and no other.
+        paymentRef: `sandbox_${notice.orderId}`,
         outcome: notice.outcome,
         reported: { amountMinor: notice.amountMinor, currency: notice.currency },
       },

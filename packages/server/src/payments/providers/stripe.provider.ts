@@ -1,16 +1,17 @@
 import Stripe from 'stripe';
-import type { PaymentOutcome } from '../payments.rules.ts';
+import { type PaymentOutcome, stripeSignedAtS, stripeTimestampFresh } from '../payments.rules.ts';
 import {
   type CallbackCheck,
   type CallbackHeaders,
   type CheckoutOrder,
   type CheckoutSession,
   type PaymentProvider,
+  type ProviderHttp,
   ProviderUnavailableError,
   type VerifiedCallback,
 } from './provider.port.ts';
 
-/** How old a signed webhook may be, seconds (Stripe's own default). */
+/** How old (or, with clock drift, how far ahead) a signed webhook may be, seconds (Stripe's own default). */
 export const STRIPE_TOLERANCE_S = 300;
 
 /** The settings the adapter needs. */
@@ -59,10 +60,13 @@ export class StripeProvider implements PaymentProvider {
   constructor(
     private readonly settings: StripeSettings,
     private readonly publicUrl: string,
+    http: ProviderHttp,
   ) {
     const api = new URL(settings.apiBase);
     const protocol = api.protocol === 'http:' ? 'http' : 'https';
     this.client = new Stripe(settings.secretKey, {
+      // The SDK calls the injected fetch with a URL string and a standard init.
+      httpClient: Stripe.createFetchHttpClient((input, init) => http.fetch(input as string | URL, init)),
       host: api.hostname,
       port: api.port || (protocol === 'http' ? 80 : 443),
       protocol,
@@ -133,6 +137,11 @@ export class StripeProvider implements PaymentProvider {
     } catch (error) {
       return { ok: false, reason: (error as Error).message };
     }
+    // constructEvent refuses old events only; one signed ahead of our clock is refused too.
+    const signedAtS = stripeSignedAtS(signature);
+    if (signedAtS === null) return { ok: false, reason: 'Stripe-Signature carries no single timestamp' };
+    if (!stripeTimestampFresh(signedAtS, receivedAtMs, STRIPE_TOLERANCE_S))
+      return { ok: false, reason: 'timestamp outside the tolerance zone' };
     return { ok: true, callback: this.read(event) };
   }
 
@@ -141,7 +150,8 @@ export class StripeProvider implements PaymentProvider {
     switch (event.type) {
       case 'checkout.session.completed': {
         const session = event.data.object;
-        const outcome = session.payment_status === 'unpaid' ? 'pending' : 'accepted';
+        // Only a paid session is an acceptance; `unpaid` awaits an asynchronous payment.
+        const outcome = session.payment_status === 'paid' ? 'accepted' : 'pending';
         return sessionCallback(event.id, session, outcome);
       }
       case 'checkout.session.async_payment_succeeded':

@@ -213,6 +213,7 @@ export interface Database {
     provider: 'sandbox' | 'epayco' | 'stripe';
     status: Generated<'pending' | 'paid' | 'rejected' | 'failed' | 'refunded' | 'charged_back' | 'flagged'>;
     provider_ref: string | null;
+    /** The provider payment that paid the order; unique per provider (011_payments_hardening.sql). */
     provider_payment_ref: string | null;
     checkout_url: string | null;
     flag_reason: string | null;
