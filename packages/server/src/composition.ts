@@ -97,8 +97,8 @@ export function createServices(platform: Platform): Services {
     platform,
     audit,
     ledger,
-    // Provider APIs (ePayco's transaction validation, Stripe) through fetch; the outbound HTTP port replaces it.
-    http: { fetch: globalThis.fetch.bind(globalThis) },
+    // Provider APIs (ePayco's transaction validation, Stripe): public targets and the operator's configured origins.
+    http: platform.outbound.providers,
   });
   const split = new SplitService({ platform, audit });
   const walletLocked = (appId: string, userId: string) => payments.isWalletLocked(appId, userId);

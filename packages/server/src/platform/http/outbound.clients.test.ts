@@ -100,5 +100,15 @@ describe('the outbound clients, one per policy', () => {
         }),
       ),
     ).toEqual(['http://127.0.0.1:12111']);
+    expect(
+      providerOrigins(
+        loadConfig({
+          EPAYCO_CUSTOMER_ID: '12345',
+          EPAYCO_P_KEY: 'p-key-0123456789',
+          EPAYCO_PUBLIC_KEY: 'public-0123456789',
+          EPAYCO_VALIDATION_URL: 'http://127.0.0.1:12112/validation/v1/reference/',
+        }),
+      ),
+    ).toEqual(['http://127.0.0.1:12112/validation/v1/reference']);
   });
 });

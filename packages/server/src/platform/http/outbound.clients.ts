@@ -31,6 +31,7 @@ export interface OutboundClients {
 export function providerOrigins(config: Config): string[] {
   const origins: string[] = [];
   if (config.payments.stripe) origins.push(config.payments.stripe.apiBase);
+  if (config.payments.epayco) origins.push(config.payments.epayco.validationUrl);
   return origins;
 }
 
