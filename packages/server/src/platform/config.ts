@@ -53,6 +53,10 @@ export interface Config {
   payments: PaymentsConfig;
   /** S3-compatible media storage (path-style); null keeps media on local disk under `<dataDir>/media`. */
   s3: S3Config | null;
+  /** AES-256 key (base64 of 32 bytes) encrypting third-party secrets at rest; null: generated once into `<dataDir>/secrets.key`. */
+  secretsKey: string | null;
+  /** Allow restream targets on literal loopback and private addresses (development and tests only). */
+  restreamAllowPrivate: boolean;
 }
 
 /** An S3-compatible bucket for segments, playlists, posters and recordings. */
@@ -119,6 +123,8 @@ const Env = Type.Object({
   S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   S3_REGION: Type.String({ pattern: '^[a-z0-9-]{1,64}$', default: 'us-east-1' }),
+  SECRETS_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
+  RESTREAM_ALLOW_PRIVATE: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
 });
 type Env = Static<typeof Env>;
 
@@ -239,5 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             region: e.S3_REGION,
           }
         : null,
+    secretsKey: e.SECRETS_KEY ?? null,
+    restreamAllowPrivate: e.RESTREAM_ALLOW_PRIVATE === 'true',
   };
 }
