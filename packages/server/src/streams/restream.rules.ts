@@ -53,8 +53,12 @@ export function nextAttempt(
   return { attempt, delayMs: attempt > MAX_ATTEMPTS ? null : backoffMs(attempt) };
 }
 
-/** Characters ffmpeg's tee muxer treats as syntax (slave separator, options, escapes, quotes), whitespace and controls. */
-const UNSAFE = /[|[\]\\'"\s\p{Cc}]/u;
+/**
+ * Characters ffmpeg's tee muxer reads as syntax in a slave's URL (separator, escape, quotes),
+ * whitespace and controls. Brackets are safe there: options are read only from a leading `[…]`,
+ * and IPv6 hosts need them.
+ */
+const UNSAFE = /[|\\'"\s\p{Cc}]/u;
 /** Stream keys: the characters real services use, including query strings some of them append. */
 export const KEY_PATTERN = /^[A-Za-z0-9._~\-=&?+/%!$*,;:@]+$/;
 
