@@ -33,14 +33,21 @@ function TargetRow({ streamId, target }: { streamId: string; target: RestreamTar
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKey(streamId) });
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => restreamApi.setEnabled(api, streamId, target.id, enabled),
-    onSuccess: refresh,
+    onSuccess: ({ target: saved }) => {
+      queryClient.setQueryData<{ items: RestreamTarget[] }>(queryKey(streamId), (data) =>
+        data ? { items: data.items.map((item) => (item.id === saved.id ? saved : item)) } : data,
+      );
+      return refresh();
+    },
   });
   const remove = useMutation({
     mutationFn: () => restreamApi.remove(api, streamId, target.id),
     onSuccess: refresh,
   });
   const { state } = target;
-  const shown = target.enabled ? state.status : 'disabled';
+  // The switch follows the click at once; the saved value replaces it when the server answers.
+  const enabled = toggle.isPending ? toggle.variables : target.enabled;
+  const shown = enabled ? state.status : 'disabled';
   const retryAt = state.nextRetryAt ? new Date(state.nextRetryAt).toLocaleTimeString(locale) : '';
   const detail =
     state.status === 'retrying'
@@ -73,7 +80,7 @@ function TargetRow({ streamId, target }: { streamId: string; target: RestreamTar
         <label className="check-field">
           <input
             type="checkbox"
-            checked={target.enabled}
+            checked={enabled}
             disabled={toggle.isPending}
             onChange={(event) => toggle.mutate(event.currentTarget.checked)}
             data-testid="restream-target-enabled"
