@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { type TObject, Type } from 'typebox';
 import { actorOf } from '../audit/index.ts';
-import { SITE_APP_ID } from '../platform/db/schema.ts';
+import { type Db, SITE_APP_ID } from '../platform/db/schema.ts';
 import { requirePrincipal, requireRole } from '../platform/http/auth.ts';
 import { AUTHED_ERRORS, errorResponses, Id } from '../platform/http/schemas.ts';
 import type { TenantService } from '../tenants/index.ts';
@@ -21,7 +21,7 @@ export interface RestreamRoutesDeps {
   tenants: TenantService;
   /** To check that a studio stream is the signed-in creator's. */
   streams: StreamStore;
-  db: Parameters<StreamStore['find']>[0];
+  db: Db;
 }
 
 /** Which stream a request is about, once the caller may read (or change) it. */
