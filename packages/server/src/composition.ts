@@ -14,12 +14,15 @@ import type { MediaStorage } from './platform/media/index.ts';
 import type { Platform } from './platform/platform.ts';
 import {
   createMediaStorage,
+  createRestreamService,
   hlsRoutes,
   liveRoutes,
   PlaybackService,
   ProfileService,
   ProfileStore,
   profileRoutes,
+  type RestreamService,
+  restreamRoutes,
   StreamService,
   StreamStore,
   streamRoutes,
@@ -72,6 +75,8 @@ export interface Services {
   vods: VodService;
   /** Per-app transcoding ladders (built-in and custom). */
   profiles: ProfileService;
+  /** Restream targets of streams (external RTMP servers), keys sealed at rest. */
+  restream: RestreamService;
 }
 
 /** The composition root: builds every service and registers job handlers on the platform's worker. */
@@ -139,6 +144,7 @@ export function createServices(platform: Platform): Services {
     viewerStats,
     vods,
     profiles,
+    restream: createRestreamService(platform),
   };
 }
 
@@ -181,6 +187,7 @@ export function createAppDeps(platform: Platform, services: Services): AppDeps {
       }),
       vodRoutes({ platform, vods: services.vods, playback: services.playback }),
       profileRoutes({ profiles: services.profiles, tenants }),
+      restreamRoutes({ restream: services.restream, tenants, streams: new StreamStore(), db: platform.db }),
     ],
     rootRoutes: [
       authGuardRoutes({ identity }),

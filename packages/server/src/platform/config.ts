@@ -53,6 +53,10 @@ export interface Config {
   payments: PaymentsConfig;
   /** S3-compatible media storage (path-style); null keeps media on local disk under `<dataDir>/media`. */
   s3: S3Config | null;
+  /** AES-256 key (base64 of 32 bytes) encrypting third-party secrets at rest; null: generated once into `<dataDir>/secrets.key`. */
+  secretsKey: string | null;
+  /** Allow restream targets on literal loopback and private addresses (development and tests only). */
+  restreamAllowPrivate: boolean;
 }
 
 /** An S3-compatible bucket for segments, playlists, posters and recordings. */
@@ -138,6 +142,8 @@ const Env = Type.Object({
   S3_CHECKSUMS: Type.Union([Type.Literal('when_supported'), Type.Literal('when_required')], {
     default: 'when_supported',
   }),
+  SECRETS_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
+  RESTREAM_ALLOW_PRIVATE: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
 });
 type Env = Static<typeof Env>;
 
@@ -260,5 +266,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             checksums: e.S3_CHECKSUMS,
           }
         : null,
+    secretsKey: e.SECRETS_KEY ?? null,
+    restreamAllowPrivate: e.RESTREAM_ALLOW_PRIVATE === 'true',
   };
 }

@@ -21,6 +21,19 @@ export {
 export { Profile, profileRoutes } from './profiles.routes.ts';
 export { ProfileService, type ProfileView, profileExists, resolveLadder } from './profiles.service.ts';
 export { type ProfileRow, ProfileStore } from './profiles.store.ts';
+export { restreamErrors } from './restream.errors.ts';
+export { RestreamRelay } from './restream.relay.ts';
+export { type RestreamRoutesDeps, restreamRoutes } from './restream.routes.ts';
+export * from './restream.rules.ts';
+export { RestreamTarget } from './restream.schemas.ts';
+export {
+  type OpenTarget,
+  RESTREAM_CONTROL_TOPIC,
+  RestreamService,
+  restreamStateKey,
+} from './restream.service.ts';
+export { RestreamSession } from './restream.session.ts';
+export { RestreamStore, type RestreamTargetRow } from './restream.store.ts';
 export { streamErrors } from './streams.errors.ts';
 export { streamRoutes } from './streams.routes.ts';
 export * from './streams.rules.ts';
@@ -51,6 +64,7 @@ export {
 export { type VodRow, VodStore } from './vods.store.ts';
 
 import { join } from 'node:path';
+import { AuditStore } from '../audit/index.ts';
 import { capLogger } from '../platform/log.ts';
 import {
   LocalMediaStorage,
@@ -59,8 +73,12 @@ import {
   S3MediaStorage,
 } from '../platform/media/index.ts';
 import type { Platform } from '../platform/platform.ts';
+import { SecretBox } from '../platform/secrets.ts';
 import { NmsIngestServer } from './ingest.nms.ts';
 import { LiveIngest } from './ingest.service.ts';
+import { RestreamRelay } from './restream.relay.ts';
+import { RestreamService } from './restream.service.ts';
+import { RestreamStore } from './restream.store.ts';
 import { StreamStore } from './streams.store.ts';
 
 /**
@@ -78,13 +96,26 @@ export function createMediaStorage(platform: Platform): MediaStorage {
   return new LocalMediaStorage(join(dataDir, 'media'));
 }
 
+/** Restream target use cases on the platform, with keys sealed by SECRETS_KEY (or the key file in DATA_DIR). */
+export function createRestreamService(platform: Platform): RestreamService {
+  return new RestreamService({
+    platform,
+    audit: new AuditStore(),
+    store: new RestreamStore(),
+    streams: new StreamStore(),
+    box: SecretBox.fromConfig(platform.config),
+  });
+}
+
 /** The ingest role's service on node-media-server, with ffmpeg located from the configuration. Call `start(port)`. */
 export function createIngest(platform: Platform, storage: MediaStorage): LiveIngest {
+  const ffmpegPath = locateMediaTool('ffmpeg', platform.config.ffmpegPath);
   return new LiveIngest({
     platform,
     store: new StreamStore(),
     server: new NmsIngestServer(capLogger(platform.log, 'streams').child({ part: 'rtmp' })),
     storage,
-    ffmpegPath: locateMediaTool('ffmpeg', platform.config.ffmpegPath),
+    ffmpegPath,
+    restream: new RestreamRelay({ platform, targets: createRestreamService(platform), ffmpegPath }),
   });
 }

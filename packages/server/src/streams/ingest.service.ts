@@ -11,6 +11,7 @@ import { IngestMetrics } from './ingest.metrics.ts';
 import type { IngestServer, PublisherConnection, PublisherMetadata } from './ingest.port.ts';
 import { resolveLadder } from './profiles.service.ts';
 import { ProfileStore } from './profiles.store.ts';
+import type { RestreamRelay } from './restream.relay.ts';
 import {
   hashStreamKey,
   INGEST_HEALTH_TTL_MS,
@@ -94,6 +95,8 @@ export interface LiveIngestDeps {
   orphanAfterMs?: number;
   /** How long media uploads may fail before live sessions end, ms (default STORAGE_FAILURE_GRACE_MS). */
   storageFailureGraceMs?: number;
+  /** Forwards live streams to their restream targets; none when absent. */
+  restream?: RestreamRelay;
 }
 
 /**
@@ -161,6 +164,7 @@ export class LiveIngest {
 
   /** Listens for publishers on `port` (0: any free port) and for control messages; resolves with the bound port. */
   async start(port: number, host = '0.0.0.0'): Promise<number> {
+    await this.deps.restream?.start();
     this.#unsubscribeControl = await this.deps.platform.bus.subscribe(STREAM_CONTROL_TOPIC, (message) =>
       this.#onControl(message as StreamControlMessage),
     );
@@ -210,6 +214,7 @@ export class LiveIngest {
     await this.#unsubscribeControl?.();
     this.#unsubscribeControl = null;
     await Promise.all([...this.#sessions.values()].map((s) => this.#end(s, 'shutdown')));
+    await this.deps.restream?.stop();
     await this.deps.server.stop();
   }
 
@@ -334,6 +339,7 @@ export class LiveIngest {
       source: { width: metadata.width, height: metadata.height, fps },
     });
     if (stream.record) await this.#event('recording.started', session, {});
+    await this.deps.restream?.begin(stream.id, (sink) => connection.subscribe(sink));
   }
 
   /**
@@ -396,7 +402,7 @@ export class LiveIngest {
     if (session.reconnectTimer) clearTimeout(session.reconnectTimer);
     session.connection?.close();
     try {
-      await session.transcoder?.stop();
+      await Promise.all([session.transcoder?.stop(), this.deps.restream?.end(session.streamId)]);
     } finally {
       if (this.#sessions.get(session.streamId) === session) this.#sessions.delete(session.streamId);
       this.#metrics.remove(session.streamId);

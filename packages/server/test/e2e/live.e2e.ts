@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, SCREENSHOT_DIR, screenshot, takeConsoleProblems } from './browser.ts';
+import { restreamJourney } from './restream.steps.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
 import { freePort, publishTestPattern, STEP_MS, visible, waitFor } from './steps.ts';
 
@@ -81,7 +82,10 @@ describe.each(e2eDatabases())('live streaming pages on %s', (database) => {
 
   beforeAll(async () => {
     const rtmpPort = await freePort();
-    server = await startServer({ database, env: { RTMP_PORT: String(rtmpPort) } });
+    server = await startServer({
+      database,
+      env: { RTMP_PORT: String(rtmpPort), RESTREAM_ALLOW_PRIVATE: 'true' },
+    });
     admin = await newPage();
     creator = await newPage();
     viewer = await newPage();
@@ -180,6 +184,10 @@ describe.each(e2eDatabases())('live streaming pages on %s', (database) => {
       .getByTestId('stream-health')
       .screenshot({ path: join(SCREENSHOT_DIR, `live-${database}-03b-health.png`) });
   });
+
+  it('restreams the live stream to a destination added in the studio', async () => {
+    await restreamJourney(creator, shot);
+  }, 120_000);
 
   it('lists the stream on the discover page', async () => {
     await viewer.goto('/');

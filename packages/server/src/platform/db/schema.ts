@@ -388,6 +388,19 @@ export interface Database {
     end_reason: string | null;
     encryption_key: string | null;
   };
+  // Restream targets of a stream (011_restream.sql); the key only sealed.
+  restream_targets: {
+    id: string;
+    app_id: string;
+    stream_id: string;
+    name: string;
+    url: string;
+    key_sealed: string;
+    key_hint: string;
+    enabled: Generated<boolean>;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
   // Secure playback, viewer analytics and recordings (009_streams_playback.sql).
   stream_viewer_stats: {
     session_id: string;

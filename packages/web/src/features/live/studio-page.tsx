@@ -33,6 +33,7 @@ import {
 import { LivePlayer } from './live-player.tsx';
 import { CopyField, StatusBadge, VisibilityBadge } from './live-ui.tsx';
 import { publicPlaybackUrl, tokenRefreshDelay, withoutPlaybackToken } from './player.ts';
+import { RestreamCard } from './restream-panel.tsx';
 import { StreamHealthCard } from './stream-health.tsx';
 
 /** Query key under which a stream's ingest (URL and key) is remembered after create or rotate. */
@@ -500,6 +501,7 @@ function StreamPanel({ streamId }: { streamId: string }) {
           {monitor}
         </>
       )}
+      <RestreamCard streamId={stream.id} onAir={onAir} />
       <StreamSettingsCard stream={stream} />
     </div>
   );
