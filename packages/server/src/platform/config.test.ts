@@ -57,6 +57,8 @@ describe('loadConfig', () => {
     expect(loadConfig({}).accountDeletionGraceDays).toBe(14);
     expect(loadConfig({ ACCOUNT_DELETION_GRACE_DAYS: '0' }).accountDeletionGraceDays).toBe(0);
     expect(() => loadConfig({ ACCOUNT_DELETION_GRACE_DAYS: '-1' })).toThrow(/ACCOUNT_DELETION_GRACE_DAYS/);
-    expect(() => loadConfig({ ACCOUNT_DELETION_GRACE_DAYS: 'two weeks' })).toThrow(/ACCOUNT_DELETION_GRACE_DAYS/);
+    expect(() => loadConfig({ ACCOUNT_DELETION_GRACE_DAYS: 'two weeks' })).toThrow(
+      /ACCOUNT_DELETION_GRACE_DAYS/,
+    );
   });
 });
