@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ExportSection } from './export.sections.ts';
+import { type ExportSection, memberRows, tableSection } from './export.sections.ts';
 
 /**
  * The content parts of an export: streams and recordings, chat, moderation, the community room,
@@ -104,89 +104,57 @@ export const CONTENT_SECTIONS: ExportSection[] = [
         .orderBy('id')
         .execute(),
   },
+  tableSection('chatReactions', {
+    table: 'chat_reactions',
+    column: 'user_id',
+    columns: ['created_at', 'message_id', 'emoji'],
+  }),
   {
-    name: 'chatReactions',
-    read: (db, { user }) =>
-      db
-        .selectFrom('chat_reactions')
-        .select(['message_id', 'emoji', 'created_at'])
-        .where('user_id', '=', user.id)
-        .execute(),
-  },
-  {
+    // A shadow ban is not told to the member it hides.
     name: 'chatRestrictions',
-    read: (db, { user }) =>
-      db
-        .selectFrom('chat_bans')
-        .select(['channel', 'kind', 'reason', 'created_at', 'expires_at'])
-        .where('user_id', '=', user.id)
-        .where('kind', '!=', 'shadow')
-        .execute(),
+    read: async (db, subject) =>
+      (
+        await memberRows(db, subject.user.id, {
+          table: 'chat_bans',
+          column: 'user_id',
+          columns: ['created_at', 'channel', 'kind', 'reason', 'expires_at'],
+        })
+      ).filter((row) => row.kind !== 'shadow'),
   },
-  {
-    name: 'chatRoles',
-    read: (db, { user }) =>
-      db
-        .selectFrom('chat_channel_roles')
-        .select(['channel', 'role', 'created_at'])
-        .where('user_id', '=', user.id)
-        .execute(),
-  },
-  {
-    name: 'chatReadState',
-    read: (db, { user }) =>
-      db
-        .selectFrom('chat_read_state')
-        .select(['channel', 'last_read_id', 'updated_at'])
-        .where('user_id', '=', user.id)
-        .execute(),
-  },
-  {
-    name: 'reportsFiled',
-    read: (db, { user }) =>
-      db
-        .selectFrom('chat_reports')
-        .select([
-          'id',
-          'channel',
-          'message_id',
-          'target_user_id',
-          'reason',
-          'status',
-          'created_at',
-          'resolved_at',
-        ])
-        .where('reporter_id', '=', user.id)
-        .orderBy('id')
-        .execute(),
-  },
-  {
-    name: 'moderationActions',
-    read: (db, { user }) =>
-      db
-        .selectFrom('chat_moderation_log')
-        .select(['id', 'channel', 'action', 'target_id', 'created_at'])
-        .where('actor_id', '=', user.id)
-        .orderBy('id')
-        .execute(),
-  },
-  {
-    name: 'communityRoom',
-    read: (db, { user }) =>
-      db
-        .selectFrom('community_members')
-        .select([
-          'app_id',
-          'name',
-          'role',
-          'total_seconds',
-          'first_joined_at',
-          'muted_until',
-          'removed_until',
-        ])
-        .where('user_id', '=', user.id)
-        .execute(),
-  },
+  tableSection('chatRoles', {
+    table: 'chat_channel_roles',
+    column: 'user_id',
+    columns: ['created_at', 'channel', 'role'],
+  }),
+  tableSection('chatReadState', {
+    table: 'chat_read_state',
+    column: 'user_id',
+    columns: ['channel', 'last_read_id', 'updated_at'],
+  }),
+  tableSection('reportsFiled', {
+    table: 'chat_reports',
+    column: 'reporter_id',
+    columns: [
+      'id',
+      'channel',
+      'message_id',
+      'target_user_id',
+      'reason',
+      'status',
+      'created_at',
+      'resolved_at',
+    ],
+  }),
+  tableSection('moderationActions', {
+    table: 'chat_moderation_log',
+    column: 'actor_id',
+    columns: ['id', 'channel', 'action', 'target_id', 'created_at'],
+  }),
+  tableSection('communityRoom', {
+    table: 'community_members',
+    column: 'user_id',
+    columns: ['app_id', 'name', 'role', 'total_seconds', 'first_joined_at', 'muted_until', 'removed_until'],
+  }),
   {
     name: 'mailsReceived',
     read: (db, { user }) =>

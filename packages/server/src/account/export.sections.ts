@@ -1,4 +1,5 @@
-import type { Executor, Row } from '../platform/db/schema.ts';
+import { sql } from 'kysely';
+import type { Database, Executor, Row } from '../platform/db/schema.ts';
 
 /** The member an export is for. */
 export interface ExportSubject {
@@ -10,6 +11,32 @@ export interface ExportSubject {
 export interface ExportSection {
   name: string;
   read(db: Executor, subject: ExportSubject): Promise<unknown>;
+}
+
+/** A column of `T`. */
+type Column<T extends keyof Database> = keyof Database[T] & string;
+
+/** The rows of `table` whose `column` is the member, with only `columns`, ordered by `orderBy`. */
+export async function memberRows<T extends keyof Database>(
+  db: Executor,
+  userId: string,
+  spec: { table: T; column: Column<T>; columns: readonly Column<T>[]; orderBy?: Column<T> },
+): Promise<Record<string, unknown>[]> {
+  const columns = sql.join(spec.columns.map((c) => sql.ref(c)));
+  const order = sql.ref(spec.orderBy ?? spec.columns[0] ?? spec.column);
+  const result = await sql<Record<string, unknown>>`
+    SELECT ${columns} FROM ${sql.table(spec.table)} WHERE ${sql.ref(spec.column)} = ${userId} ORDER BY ${order}`.execute(
+    db,
+  );
+  return result.rows;
+}
+
+/** A section listing the rows of one table that belong to the member (see `memberRows`). */
+export function tableSection<T extends keyof Database>(
+  name: string,
+  spec: { table: T; column: Column<T>; columns: readonly Column<T>[]; orderBy?: Column<T> },
+): ExportSection {
+  return { name, read: (db, { user }) => memberRows(db, user.id, spec) };
 }
 
 /**
@@ -31,36 +58,21 @@ export const ACCOUNT_SECTIONS: ExportSection[] = [
       updatedAt: user.updated_at,
     }),
   },
-  {
-    name: 'sessions',
-    read: (db, { user }) =>
-      db
-        .selectFrom('sessions')
-        .select(['ip', 'user_agent', 'created_at', 'last_seen_at', 'expires_at'])
-        .where('user_id', '=', user.id)
-        .orderBy('created_at')
-        .execute(),
-  },
-  {
-    name: 'creatorApplications',
-    read: (db, { user }) =>
-      db
-        .selectFrom('creator_applications')
-        .select(['id', 'note', 'status', 'reason', 'created_at', 'decided_at'])
-        .where('user_id', '=', user.id)
-        .orderBy('id')
-        .execute(),
-  },
-  {
-    name: 'appsOwned',
-    read: (db, { user }) =>
-      db
-        .selectFrom('apps')
-        .select(['id', 'name', 'created_at', 'updated_at', 'deleted_at'])
-        .where('owner_id', '=', user.id)
-        .orderBy('id')
-        .execute(),
-  },
+  tableSection('sessions', {
+    table: 'sessions',
+    column: 'user_id',
+    columns: ['created_at', 'last_seen_at', 'expires_at', 'ip', 'user_agent'],
+  }),
+  tableSection('creatorApplications', {
+    table: 'creator_applications',
+    column: 'user_id',
+    columns: ['id', 'note', 'status', 'reason', 'created_at', 'decided_at'],
+  }),
+  tableSection('appsOwned', {
+    table: 'apps',
+    column: 'owner_id',
+    columns: ['id', 'name', 'created_at', 'updated_at', 'deleted_at'],
+  }),
   {
     name: 'teams',
     read: (db, { user }) =>
@@ -72,36 +84,25 @@ export const ACCOUNT_SECTIONS: ExportSection[] = [
         .orderBy('m.app_id')
         .execute(),
   },
-  {
-    name: 'apiKeysCreated',
-    read: (db, { user }) =>
-      db
-        .selectFrom('api_keys')
-        .select(['id', 'app_id', 'name', 'scopes', 'created_at', 'last_used_at', 'revoked_at'])
-        .where('created_by', '=', user.id)
-        .orderBy('id')
-        .execute(),
-  },
-  {
-    name: 'invitationsSent',
-    read: (db, { user }) =>
-      db
-        .selectFrom('app_invitations')
-        .select(['id', 'app_id', 'role', 'created_at', 'expires_at', 'accepted_at', 'revoked_at'])
-        .where('invited_by', '=', user.id)
-        .orderBy('id')
-        .execute(),
-  },
+  tableSection('apiKeysCreated', {
+    table: 'api_keys',
+    column: 'created_by',
+    columns: ['id', 'app_id', 'name', 'scopes', 'created_at', 'last_used_at', 'revoked_at'],
+  }),
+  tableSection('invitationsSent', {
+    table: 'app_invitations',
+    column: 'invited_by',
+    columns: ['id', 'app_id', 'role', 'created_at', 'expires_at', 'accepted_at', 'revoked_at'],
+  }),
   {
     name: 'wallet',
     read: async (db, { user }) => {
-      const accounts = await db
-        .selectFrom('ledger_accounts')
-        .select(['id', 'app_id', 'kind', 'shard', 'currency', 'balance', 'created_at'])
-        .where('owner_id', '=', user.id)
-        .orderBy('id')
-        .execute();
-      const ids = accounts.map((a) => a.id);
+      const accounts = await memberRows(db, user.id, {
+        table: 'ledger_accounts',
+        column: 'owner_id',
+        columns: ['id', 'app_id', 'kind', 'shard', 'currency', 'balance', 'created_at'],
+      });
+      const ids = accounts.map((a) => String(a.id));
       const entries =
         ids.length === 0
           ? []
@@ -121,151 +122,107 @@ export const ACCOUNT_SECTIONS: ExportSection[] = [
               .orderBy('e.id')
               .execute();
       const balances: Record<string, number> = {};
-      for (const a of accounts) balances[a.kind] = (balances[a.kind] ?? 0) + Number(a.balance);
+      for (const a of accounts)
+        balances[String(a.kind)] = (balances[String(a.kind)] ?? 0) + Number(a.balance);
       return { balances, accounts, entries };
     },
   },
-  {
-    name: 'paymentOrders',
-    read: (db, { user }) =>
-      db
-        .selectFrom('payment_orders')
-        .select([
-          'id',
-          'package_name',
-          'coins',
-          'amount_minor',
-          'currency',
-          'provider',
-          'status',
-          'created_at',
-          'paid_at',
-          'reversed_at',
-        ])
-        .where('user_id', '=', user.id)
-        .orderBy('id')
-        .execute(),
-  },
-  {
-    name: 'walletLocks',
-    read: (db, { user }) =>
-      db
-        .selectFrom('wallet_locks')
-        .select(['id', 'order_id', 'coins_owed', 'coins_recovered', 'created_at', 'released_at'])
-        .where('user_id', '=', user.id)
-        .execute(),
-  },
-  {
-    name: 'giftsSent',
-    read: (db, { user }) =>
-      db
-        .selectFrom('gift_events')
-        .select([
-          'id',
-          'kind',
-          'stream_id',
-          'creator_id',
-          'gift_name',
-          'quantity',
-          'coins',
-          'message',
-          'created_at',
-        ])
-        .where('from_user_id', '=', user.id)
-        .orderBy('id')
-        .execute(),
-  },
-  {
-    name: 'giftsReceived',
-    read: (db, { user }) =>
-      db
-        .selectFrom('gift_events')
-        .select([
-          'id',
-          'kind',
-          'stream_id',
-          'from_name',
-          'gift_name',
-          'quantity',
-          'coins',
-          'message',
-          'created_at',
-        ])
-        .where('creator_id', '=', user.id)
-        .orderBy('id')
-        .execute(),
-  },
-  {
-    name: 'ticketsBought',
-    read: (db, { user }) =>
-      db
-        .selectFrom('tickets')
-        .select(['id', 'target_kind', 'target_id', 'creator_id', 'price_coins', 'created_at'])
-        .where('user_id', '=', user.id)
-        .orderBy('id')
-        .execute(),
-  },
-  {
-    name: 'ticketsSold',
-    read: (db, { user }) =>
-      db
-        .selectFrom('tickets')
-        .select(['id', 'target_kind', 'target_id', 'price_coins', 'created_at'])
-        .where('creator_id', '=', user.id)
-        .orderBy('id')
-        .execute(),
-  },
-  {
-    name: 'subscriptions',
-    read: (db, { user }) =>
-      db
-        .selectFrom('subscriptions')
-        .select([
-          'id',
-          'kind',
-          'creator_id',
-          'price_coins',
-          'status',
-          'period',
-          'started_at',
-          'current_period_end',
-          'cancel_at_period_end',
-          'ended_at',
-        ])
-        .where('user_id', '=', user.id)
-        .orderBy('id')
-        .execute(),
-  },
-  {
-    name: 'subscribers',
-    read: async (db, { user }) => ({
-      plan: await db
-        .selectFrom('subscription_plans')
-        .select(['app_id', 'price_coins', 'created_at', 'updated_at'])
-        .where('creator_id', '=', user.id)
-        .execute(),
-      subscriptions: await db
-        .selectFrom('subscriptions')
-        .select(['id', 'price_coins', 'status', 'period', 'started_at', 'current_period_end', 'ended_at'])
-        .where('creator_id', '=', user.id)
-        .orderBy('id')
-        .execute(),
-    }),
-  },
-  {
-    name: 'payouts',
-    read: async (db, { user }) => ({
-      split: await db
-        .selectFrom('creator_splits')
-        .select(['app_id', 'creator_bps', 'updated_at'])
-        .where('creator_id', '=', user.id)
-        .execute(),
-      payouts: await db
-        .selectFrom('payouts')
-        .select(['id', 'coins', 'status', 'reason', 'reference', 'created_at', 'decided_at', 'paid_at'])
-        .where('creator_id', '=', user.id)
-        .orderBy('id')
-        .execute(),
-    }),
-  },
+  tableSection('paymentOrders', {
+    table: 'payment_orders',
+    column: 'user_id',
+    columns: [
+      'id',
+      'package_name',
+      'coins',
+      'amount_minor',
+      'currency',
+      'provider',
+      'status',
+      'created_at',
+      'paid_at',
+      'reversed_at',
+    ],
+  }),
+  tableSection('walletLocks', {
+    table: 'wallet_locks',
+    column: 'user_id',
+    columns: ['id', 'order_id', 'coins_owed', 'coins_recovered', 'created_at', 'released_at'],
+  }),
+  tableSection('giftsSent', {
+    table: 'gift_events',
+    column: 'from_user_id',
+    columns: [
+      'id',
+      'kind',
+      'stream_id',
+      'creator_id',
+      'gift_name',
+      'quantity',
+      'coins',
+      'message',
+      'created_at',
+    ],
+  }),
+  tableSection('giftsReceived', {
+    table: 'gift_events',
+    column: 'creator_id',
+    columns: [
+      'id',
+      'kind',
+      'stream_id',
+      'from_name',
+      'gift_name',
+      'quantity',
+      'coins',
+      'message',
+      'created_at',
+    ],
+  }),
+  tableSection('ticketsBought', {
+    table: 'tickets',
+    column: 'user_id',
+    columns: ['id', 'target_kind', 'target_id', 'creator_id', 'price_coins', 'created_at'],
+  }),
+  // Who bought is the buyer's business: sales list no buyer.
+  tableSection('ticketsSold', {
+    table: 'tickets',
+    column: 'creator_id',
+    columns: ['id', 'target_kind', 'target_id', 'price_coins', 'created_at'],
+  }),
+  tableSection('subscriptions', {
+    table: 'subscriptions',
+    column: 'user_id',
+    columns: [
+      'id',
+      'kind',
+      'creator_id',
+      'price_coins',
+      'status',
+      'period',
+      'started_at',
+      'current_period_end',
+      'cancel_at_period_end',
+      'ended_at',
+    ],
+  }),
+  tableSection('subscribers', {
+    table: 'subscriptions',
+    column: 'creator_id',
+    columns: ['id', 'price_coins', 'status', 'period', 'started_at', 'current_period_end', 'ended_at'],
+  }),
+  tableSection('subscriptionPlan', {
+    table: 'subscription_plans',
+    column: 'creator_id',
+    columns: ['app_id', 'price_coins', 'created_at', 'updated_at'],
+  }),
+  tableSection('revenueSplit', {
+    table: 'creator_splits',
+    column: 'creator_id',
+    columns: ['app_id', 'creator_bps', 'updated_at'],
+  }),
+  tableSection('payouts', {
+    table: 'payouts',
+    column: 'creator_id',
+    columns: ['id', 'coins', 'status', 'reason', 'reference', 'created_at', 'decided_at', 'paid_at'],
+  }),
 ];

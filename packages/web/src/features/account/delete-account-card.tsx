@@ -38,8 +38,9 @@ export function DeleteAccountCard() {
   const remove = useMutation({
     mutationFn: (password: string) => accountApi.requestDeletion(api, password),
     onSuccess: ({ deleteAfter }) => {
-      setSession(null);
+      // Leave the signed-in page first: dropping the session there would redirect to sign-in.
       navigate(`/account/deleted?until=${encodeURIComponent(deleteAfter)}`, { replace: true });
+      setSession(null);
     },
   });
 
