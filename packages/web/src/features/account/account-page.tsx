@@ -1,6 +1,8 @@
-import { Link, useSearchParams } from 'react-router-dom';
+import { useEffect } from 'react';
+import { Link, useLocation, useSearchParams } from 'react-router-dom';
 import { useDocumentTitle } from '../../app/branding.tsx';
 import { useI18n } from '../../app/i18n-context.tsx';
+import { useSession } from '../../app/session.tsx';
 import { Card, Notice, PageHeader } from '../../app/ui.tsx';
 import { DataExportCard } from './data-export-card.tsx';
 import { DeleteAccountCard } from './delete-account-card.tsx';
@@ -33,7 +35,14 @@ export function AccountPage() {
 export function AccountDeletedPage() {
   const { t, formatDate } = useI18n();
   const [params] = useSearchParams();
+  const location = useLocation();
+  const { setSession } = useSession();
+  const signedOut = (location.state as { signedOut?: boolean } | null)?.signedOut === true;
   useDocumentTitle(t('account.deleted.title'));
+  // The server ended every session of the account; forget the one this page still holds.
+  useEffect(() => {
+    if (signedOut) setSession(null);
+  }, [signedOut, setSession]);
   return (
     <div className="page" data-testid="account-deleted-page">
       <Card title={t('account.deleted.title')}>

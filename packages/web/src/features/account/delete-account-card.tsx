@@ -4,7 +4,6 @@ import { useNavigate } from 'react-router-dom';
 import { useApi } from '../../app/api-context.tsx';
 import { formText } from '../../app/forms.ts';
 import { useI18n } from '../../app/i18n-context.tsx';
-import { useSession } from '../../app/session.tsx';
 import { Button, Card, ErrorAlert, Loading, Notice, TextField } from '../../app/ui.tsx';
 import { accountApi, accountKeys, type DeletionPreview } from './account.api.ts';
 import './account.css';
@@ -28,7 +27,6 @@ export function DeleteAccountCard() {
   const { t } = useI18n();
   const api = useApi();
   const navigate = useNavigate();
-  const { setSession } = useSession();
   const dialog = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState(false);
   const preview = useQuery({
@@ -37,11 +35,13 @@ export function DeleteAccountCard() {
   });
   const remove = useMutation({
     mutationFn: (password: string) => accountApi.requestDeletion(api, password),
-    onSuccess: ({ deleteAfter }) => {
-      // Leave the signed-in page first: dropping the session there would redirect to sign-in.
-      navigate(`/account/deleted?until=${encodeURIComponent(deleteAfter)}`, { replace: true });
-      setSession(null);
-    },
+    // The next page drops the session: dropping it here would make this signed-in page redirect
+    // to sign-in before the navigation (a transition) lands.
+    onSuccess: ({ deleteAfter }) =>
+      navigate(`/account/deleted?until=${encodeURIComponent(deleteAfter)}`, {
+        replace: true,
+        state: { signedOut: true },
+      }),
   });
 
   useEffect(() => {
