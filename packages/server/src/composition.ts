@@ -1,3 +1,4 @@
+import { accountRoutes, DeletionService, ExportService } from './account/index.ts';
 import { adminRoutes } from './admin/admin.routes.ts';
 import type { AppDeps } from './app.ts';
 import { AuditStore } from './audit/index.ts';
@@ -77,12 +78,21 @@ export interface Services {
   profiles: ProfileService;
   /** Restream targets of streams (external RTMP servers), keys sealed at rest. */
   restream: RestreamService;
+  /** Members' exports of everything they own. */
+  exports: ExportService;
+  /** Account deletion with a grace period, then erasure. */
+  deletion: DeletionService;
 }
 
 /** The composition root: builds every service and registers job handlers on the platform's worker. */
 export function createServices(platform: Platform): Services {
   const audit = new AuditStore();
-  const identity = new IdentityService({ platform, audit });
+  // Sign-ins consult the deletion service, built below once its dependencies exist.
+  const identity = new IdentityService({
+    platform,
+    audit,
+    signInGate: (user, now) => deletion.gate(user, now),
+  });
   const tenants = new TenantService({ platform, audit });
   const webhooks = new WebhookService({ platform, audit, tenants, http: platform.outbound.webhooks });
   webhooks.registerWorker(platform.worker);
@@ -123,6 +133,10 @@ export function createServices(platform: Platform): Services {
   const vods = new VodService({ platform, storage: media, store: new VodStore() });
   vods.registerWorker(platform.worker);
   const profiles = new ProfileService({ platform, audit, store: new ProfileStore() });
+  const exports = new ExportService({ platform, audit });
+  exports.registerWorker(platform.worker);
+  const deletion = new DeletionService({ platform, audit, identity, ledger, split, streams });
+  deletion.registerWorker(platform.worker);
   return {
     audit,
     identity,
@@ -145,6 +159,8 @@ export function createServices(platform: Platform): Services {
     vods,
     profiles,
     restream: createRestreamService(platform),
+    exports,
+    deletion,
   };
 }
 
@@ -188,6 +204,7 @@ export function createAppDeps(platform: Platform, services: Services): AppDeps {
       vodRoutes({ platform, vods: services.vods, playback: services.playback }),
       profileRoutes({ profiles: services.profiles, tenants }),
       restreamRoutes({ restream: services.restream, tenants, streams: new StreamStore(), db: platform.db }),
+      accountRoutes({ exports: services.exports, deletion: services.deletion, platform }),
     ],
     rootRoutes: [
       authGuardRoutes({ identity }),

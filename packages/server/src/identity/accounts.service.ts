@@ -110,6 +110,7 @@ export class AccountService {
   async startSession(user: UserRow, meta: RequestMeta, method: 'password' | 'telegram'): Promise<SignedIn> {
     const ctx = this.ctx;
     const now = ctx.now();
+    await ctx.signInGate(user, now);
     const session = await ctx.db.transaction().execute(async (tx) => {
       const created = await ctx.sessions.create(tx, user.id, meta, now);
       await ctx.audit.record(

@@ -36,6 +36,12 @@ export interface SignedIn {
   session: NewSession;
 }
 
+/**
+ * Asked before any sign-in opens a session (password, Telegram, or after a reset), once the user
+ * has proved who they are; throwing refuses the sign-in with that error. Account deletion uses it.
+ */
+export type SignInGate = (user: UserRow, now: Date) => Promise<void>;
+
 /** Lifetimes of mail-link tokens, ms. */
 export const VERIFY_TOKEN_TTL_MS = 48 * 3600_000;
 export const RESET_TOKEN_TTL_MS = 3600_000;
@@ -54,6 +60,7 @@ export class IdentityContext {
   constructor(
     readonly platform: Platform,
     readonly audit: AuditStore,
+    readonly signInGate: SignInGate = async () => {},
   ) {
     this.sessions = new SessionManager({
       db: platform.db,

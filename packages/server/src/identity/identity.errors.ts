@@ -29,6 +29,10 @@ export const identityErrors = defineErrors({
   IDENTITY_APPLICATION_NOT_FOUND: { status: 404, message: 'No such application' },
   IDENTITY_APPLICATION_DECIDED: { status: 409, message: 'This application was already decided' },
   IDENTITY_SETUP_CLOSED: { status: 403, message: 'The site already has an admin' },
+  IDENTITY_SESSION_NOT_FOUND: {
+    status: 404,
+    message: 'No such session (it may have been signed out already)',
+  },
 });
 
 /** A 400 VALIDATION_FAILED for one field, shaped like the schema validator's errors. */

@@ -3,8 +3,10 @@ import type { Platform } from '../platform/platform.ts';
 import { AccountService } from './accounts.service.ts';
 import { UserAdminService } from './admin.service.ts';
 import { CreatorService } from './creators.service.ts';
-import { IdentityContext } from './identity.context.ts';
+import { IdentityContext, type SignInGate } from './identity.context.ts';
 import { toUser, type User } from './identity.schemas.ts';
+import type { UserRow } from './identity.store.ts';
+import { MySessionsService } from './my-sessions.service.ts';
 import { RecoveryService } from './recovery.service.ts';
 import type { SessionPrincipal } from './sessions.ts';
 import { TelegramService } from './telegram.service.ts';
@@ -17,9 +19,13 @@ export class IdentityService {
   readonly telegram: TelegramService;
   readonly creators: CreatorService;
   readonly admin: UserAdminService;
+  /** The signed-in user's own sessions. */
+  readonly sessions: MySessionsService;
 
-  constructor(deps: { platform: Platform; audit: AuditStore }) {
-    this.ctx = new IdentityContext(deps.platform, deps.audit);
+  /** `signInGate` is asked before every sign-in opens a session (see `SignInGate`). */
+  constructor(deps: { platform: Platform; audit: AuditStore; signInGate?: SignInGate }) {
+    this.ctx = new IdentityContext(deps.platform, deps.audit, deps.signInGate);
+    this.sessions = new MySessionsService(this.ctx);
     this.accounts = new AccountService(this.ctx);
     this.recovery = new RecoveryService(this.ctx);
     this.telegram = new TelegramService(this.ctx, this.accounts);
@@ -30,6 +36,17 @@ export class IdentityService {
   /** The principal of a session cookie value, or null if unknown or expired. Cached for 30 s. */
   authenticateSession(token: string): Promise<SessionPrincipal | null> {
     return this.ctx.sessions.authenticate(token);
+  }
+
+  /** A user of the site app by id (undefined if none). */
+  userById(userId: string): Promise<UserRow | undefined> {
+    return this.ctx.users.byId(this.ctx.db, this.ctx.appId, userId);
+  }
+
+  /** Whether `password` is the user's current one; null when the account has no password (Telegram only). */
+  async checkPassword(user: UserRow, password: string): Promise<boolean | null> {
+    if (!user.password_hash) return null;
+    return this.ctx.hasher.verify(user.password_hash, password);
   }
 
   /** The boot hint with a fresh setup link while no admin exists; null once one does. */

@@ -161,6 +161,18 @@ export class SessionStore {
     return (await q.returning('id').execute()).map((r) => r.id);
   }
 
+  /** A user's sessions still live at `now`, most recently seen first. */
+  async liveForUser(db: Executor, userId: string, now: Date): Promise<Row<'sessions'>[]> {
+    return db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('expires_at', '>', now)
+      .orderBy('last_seen_at', 'desc')
+      .orderBy('id')
+      .execute();
+  }
+
   async idsForUser(db: Executor, userId: string): Promise<string[]> {
     return (await db.selectFrom('sessions').select('id').where('user_id', '=', userId).execute()).map(
       (r) => r.id,

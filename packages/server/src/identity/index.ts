@@ -5,16 +5,26 @@ import { authRoutes } from './auth.routes.ts';
 import { guardRoutes } from './guard.routes.ts';
 import type { IdentityService } from './identity.service.ts';
 import { meRoutes } from './me.routes.ts';
+import { sessionRoutes } from './sessions.routes.ts';
 
+export type { RequestMeta, SessionMeta, SignInGate } from './identity.context.ts';
 export { identityErrors } from './identity.errors.ts';
+export { clearSessionCookie, metaOf, sessionMetaOf, setSessionCookie } from './identity.http.ts';
 export { roleAtLeast } from './identity.rules.ts';
-export { CreatorApplication, toUser, type User as UserJson, User } from './identity.schemas.ts';
+export {
+  CreatorApplication,
+  SessionResponse,
+  toUser,
+  type User as UserJson,
+  User,
+} from './identity.schemas.ts';
 export { IdentityService } from './identity.service.ts';
+export type { UserRow } from './identity.store.ts';
 export type { SessionPrincipal } from './sessions.ts';
 
 /** Every identity route under `/api/v1`: auth, the signed-in user's account, and user administration. */
 export function identityRoutes(deps: { identity: IdentityService; platform: Platform }): FastifyPluginAsync {
-  const plugins = [authRoutes(deps), meRoutes(deps), adminUserRoutes(deps)];
+  const plugins = [authRoutes(deps), meRoutes(deps), sessionRoutes(deps), adminUserRoutes(deps)];
   return async (app) => {
     for (const plugin of plugins) await app.register(plugin);
   };

@@ -52,4 +52,13 @@ describe('loadConfig', () => {
   it('refuses a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
   });
+
+  it('reads the account deletion grace period in days, 14 by default, and refuses a negative one', () => {
+    expect(loadConfig({}).accountDeletionGraceDays).toBe(14);
+    expect(loadConfig({ ACCOUNT_DELETION_GRACE_DAYS: '0' }).accountDeletionGraceDays).toBe(0);
+    expect(() => loadConfig({ ACCOUNT_DELETION_GRACE_DAYS: '-1' })).toThrow(/ACCOUNT_DELETION_GRACE_DAYS/);
+    expect(() => loadConfig({ ACCOUNT_DELETION_GRACE_DAYS: 'two weeks' })).toThrow(
+      /ACCOUNT_DELETION_GRACE_DAYS/,
+    );
+  });
 });

@@ -33,6 +33,8 @@ export interface Config {
   telegramAuthMaxAgeS: number;
   /** Session lifetime, seconds. */
   sessionTtlS: number;
+  /** Days between a member asking to delete their account and the erasure of their personal data. */
+  accountDeletionGraceDays: number;
   /** Allow webhook endpoints on loopback and private networks (development only). */
   webhooksAllowPrivate: boolean;
   /** Largest accepted request body, bytes. */
@@ -113,6 +115,7 @@ const Env = Type.Object({
   TELEGRAM_BOT_USERNAME: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_]{3,64}$' })),
   TELEGRAM_AUTH_MAX_AGE_S: Type.Integer({ minimum: 1, default: 86_400 }),
   SESSION_TTL_S: Type.Integer({ minimum: 60, default: 30 * 86_400 }),
+  ACCOUNT_DELETION_GRACE_DAYS: Type.Integer({ minimum: 0, maximum: 365, default: 14 }),
   WEBHOOKS_ALLOW_PRIVATE: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   JOBS_POLL_MS: Type.Integer({ minimum: 10, default: 500 }),
@@ -158,6 +161,7 @@ const INTEGER_KEYS = new Set([
   'PORT',
   'TELEGRAM_AUTH_MAX_AGE_S',
   'SESSION_TTL_S',
+  'ACCOUNT_DELETION_GRACE_DAYS',
   'BODY_LIMIT_BYTES',
   'JOBS_POLL_MS',
   'RTMP_PORT',
@@ -225,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     telegramBotUsername: e.TELEGRAM_BOT_USERNAME ?? null,
     telegramAuthMaxAgeS: e.TELEGRAM_AUTH_MAX_AGE_S,
     sessionTtlS: e.SESSION_TTL_S,
+    accountDeletionGraceDays: e.ACCOUNT_DELETION_GRACE_DAYS,
     webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true',
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     jobsPollMs: e.JOBS_POLL_MS,

@@ -9,6 +9,7 @@ export type LogCategory =
   | 'jobs'
   | 'mail'
   | 'identity'
+  | 'account'
   | 'tenants'
   | 'webhooks'
   | 'chat'

@@ -1,3 +1,4 @@
+import { accountMessages } from '../features/account/account.i18n.ts';
 import { chatMessages } from '../features/chat/chat.i18n.ts';
 import { liveMessages } from '../features/live/live.i18n.ts';
 import { restreamMessages } from '../features/live/restream.i18n.ts';
@@ -13,6 +14,7 @@ const en = {
   ...chatMessages.en,
   ...moneyMessages.en,
   ...restreamMessages.en,
+  ...accountMessages.en,
 };
 
 /** Every translatable message. */
@@ -36,6 +38,7 @@ export const DICTIONARIES: Record<Locale, Dictionary> = {
     ...chatMessages.es,
     ...moneyMessages.es,
     ...restreamMessages.es,
+    ...accountMessages.es,
   },
 };
 

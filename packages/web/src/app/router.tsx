@@ -1,4 +1,5 @@
 import { Navigate, Route, Routes } from 'react-router-dom';
+import { AccountDeletedPage, AccountPage } from '../features/account/account-page.tsx';
 import { AdminPage } from '../features/admin/admin-page.tsx';
 import { AuditTab } from '../features/admin/audit-tab.tsx';
 import { CreatorsTab } from '../features/admin/creators-tab.tsx';
@@ -66,6 +67,15 @@ export function AppRoutes() {
             </RequireAuth>
           }
         />
+        <Route
+          path="account"
+          element={
+            <RequireAuth>
+              <AccountPage />
+            </RequireAuth>
+          }
+        />
+        <Route path="account/deleted" element={<AccountDeletedPage />} />
         <Route
           path="invitations/accept"
           element={

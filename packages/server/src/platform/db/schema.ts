@@ -523,6 +523,31 @@ export interface Database {
     data: Generated<string>;
     created_at: Timestamp;
   };
+  // Members' data exports and account deletion (011_account.sql).
+  account_exports: {
+    id: string;
+    app_id: string;
+    user_id: string;
+    status: Generated<'queued' | 'running' | 'ready' | 'failed' | 'expired'>;
+    progress: Generated<number>;
+    archive: string | null;
+    size_bytes: number | null;
+    error: string | null;
+    created_at: Timestamp;
+    finished_at: NullableTimestamp;
+    expires_at: NullableTimestamp;
+  };
+  account_deletions: {
+    user_id: string;
+    app_id: string;
+    request_id: string;
+    requested_at: Timestamp;
+    delete_after: Timestamp;
+    forfeited_coins: Generated<number>;
+    cancel_token_hash: string | null;
+    cancel_token_expires_at: NullableTimestamp;
+    erased_at: NullableTimestamp;
+  };
   community_rooms: { app_id: string; capacity: Generated<number>; created_at: Timestamp };
   community_members: {
     app_id: string;

@@ -9,6 +9,8 @@ import { safeNext } from '../../app/navigation.ts';
 import { useSession } from '../../app/session.tsx';
 import type { Session } from '../../app/types.ts';
 import { Button, ErrorAlert, Notice, TextField } from '../../app/ui.tsx';
+import { pendingDeletion } from '../account/account.api.ts';
+import { CancelDeletion } from '../account/cancel-deletion.tsx';
 import { AuthCard } from './auth-card.tsx';
 import { identityApi } from './identity.api.ts';
 import { TelegramLogin } from './telegram-login.tsx';
@@ -77,7 +79,11 @@ export function LoginPage() {
             {t('login.forgot')}
           </Link>
         </div>
-        <ErrorAlert error={login.error} testId="login-error" />
+        {pendingDeletion(login.error) ? (
+          <CancelDeletion pending={pendingDeletion(login.error)!} onSession={onSession} />
+        ) : (
+          <ErrorAlert error={login.error} testId="login-error" />
+        )}
         <Button type="submit" busy={login.isPending} className="btn-block" data-testid="login-submit">
           {login.isPending ? t('login.submitting') : t('login.submit')}
         </Button>

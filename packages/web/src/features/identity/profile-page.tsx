@@ -1,3 +1,4 @@
+import { Link } from 'react-router-dom';
 import { useDocumentTitle } from '../../app/branding.tsx';
 import { useI18n } from '../../app/i18n-context.tsx';
 import { useSession } from '../../app/session.tsx';
@@ -15,7 +16,15 @@ export function ProfilePage() {
 
   return (
     <div className="page" data-testid="profile-page">
-      <PageHeader title={t('profile.title')} subtitle={user.email} />
+      <PageHeader
+        title={t('profile.title')}
+        subtitle={user.email}
+        actions={
+          <Link to="/account" data-testid="account-settings-link">
+            {t('account.link')}
+          </Link>
+        }
+      />
       <div className="grid-2">
         <div className="stack">
           <Card title={t('profile.accountTitle')} testId="account-card">
