@@ -322,12 +322,12 @@ export class PaymentsService {
     return { order: toOrder(updated), redirectUrl: session.redirectUrl };
   }
 
-  /** The data of ePayco's standard checkout page for a pending ePayco order. */
-  async epaycoCheckoutPage(orderId: string): Promise<string> {
+  /** ePayco's standard checkout page for a pending ePayco order; `scriptNonce` is the page's CSP nonce. */
+  async epaycoCheckoutPage(orderId: string, scriptNonce: string): Promise<string> {
     const order = await this.store.findOrder(this.db, orderId);
     if (!this.epayco || !order || order.provider !== 'epayco') throw paymentErrors.PAYMENTS_ORDER_NOT_FOUND();
     if (!isOpen(order.status)) throw paymentErrors.PAYMENTS_ORDER_NOT_OPEN();
-    return this.epayco.checkoutPage(await this.checkoutOrder(order));
+    return this.epayco.checkoutPage(await this.checkoutOrder(order), scriptNonce);
   }
 
   // Orders ------------------------------------------------------------------------------
