@@ -43,7 +43,8 @@ describe('security headers', () => {
       },
     });
     https = await createTestContext(factory, { env: { PUBLIC_URL: 'https://tv.example' } });
-  });
+    // Opening PGlite takes seconds, and much longer on a loaded machine.
+  }, 180_000);
   afterAll(async () => {
     await ctx?.close();
     await https?.close();

@@ -89,6 +89,11 @@ const CHECKOUTS_PER_MINUTE = 20;
 const REFUSED_KEPT_PER_MINUTE = 600;
 /** How much of a refused callback's body is stored. */
 const REFUSED_BODY_KEPT_CHARS = 16_384;
+/** The payment events counted in `pnptv_payments_total`, and the outcome label of each. */
+const PAYMENT_OUTCOMES: Partial<Record<EventName, 'succeeded' | 'refunded'>> = {
+  'payment.succeeded': 'succeeded',
+  'payment.refunded': 'refunded',
+};
 
 function toPackage(row: PackageRow): CoinPackage {
   return {
@@ -274,6 +279,7 @@ export class PaymentsService {
       { appId: buyer.appId, userId: buyer.userId, pkg, provider: providerId },
       this.now(),
     );
+    this.deps.platform.metrics.paymentCheckouts.inc({ provider: providerId });
     return this.openCheckout(order, provider);
   }
 
@@ -446,6 +452,7 @@ export class PaymentsService {
         );
       }
       this.log.warn({ provider: providerId, reason: check.reason }, 'payment callback refused');
+      this.deps.platform.metrics.paymentCallbacks.inc({ provider: providerId, result: 'refused' });
       throw paymentErrors.PAYMENTS_BAD_SIGNATURE();
     }
     const callback = check.callback;
@@ -513,8 +520,10 @@ export class PaymentsService {
           receivedAt,
         )
         .catch(() => {});
+      this.deps.platform.metrics.paymentCallbacks.inc({ provider: providerId, result: 'failed' });
       throw error;
     }
+    this.deps.platform.metrics.paymentCallbacks.inc({ provider: providerId, result: result.result });
     await this.publish(events);
     return result;
   }
@@ -669,6 +678,9 @@ export class PaymentsService {
 
   private async publish(events: { type: EventName; appId: string; data: Record<string, unknown> }[]) {
     for (const event of events) {
+      const outcome = PAYMENT_OUTCOMES[event.type];
+      if (outcome)
+        this.deps.platform.metrics.payments.inc({ provider: String(event.data.provider), outcome });
       await publishEvent(this.deps.platform.bus, event, this.deps.platform.clock.now()).catch((err) =>
         this.log.error({ err, type: event.type }, 'payment event not published'),
       );

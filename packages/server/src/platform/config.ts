@@ -53,6 +53,12 @@ export interface Config {
   payments: PaymentsConfig;
   /** S3-compatible media storage (path-style); null keeps media on local disk under `<dataDir>/media`. */
   s3: S3Config | null;
+  /** Port of the separate Prometheus listener (0: any free port); null: no separate listener. */
+  metricsPort: number | null;
+  /** Interface of the separate Prometheus listener (loopback by default). */
+  metricsHost: string;
+  /** Bearer token that opens `/metrics` on the main port; null: the main port refuses it (404). */
+  metricsToken: string | null;
 }
 
 /** An S3-compatible bucket for segments, playlists, posters and recordings. */
@@ -119,6 +125,9 @@ const Env = Type.Object({
   S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   S3_REGION: Type.String({ pattern: '^[a-z0-9-]{1,64}$', default: 'us-east-1' }),
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  METRICS_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  METRICS_TOKEN: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._~+/=-]{16,256}$' })),
 });
 type Env = Static<typeof Env>;
 
@@ -137,6 +146,7 @@ const INTEGER_KEYS = new Set([
   'JOBS_POLL_MS',
   'RTMP_PORT',
   'PAYMENTS_PROVIDER_TIMEOUT_MS',
+  'METRICS_PORT',
 ]);
 
 /** Reads and validates the configuration from `env`; throws ConfigError listing every problem. */
@@ -239,5 +249,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             region: e.S3_REGION,
           }
         : null,
+    metricsPort: e.METRICS_PORT ?? null,
+    metricsHost: e.METRICS_HOST,
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }
