@@ -1,6 +1,5 @@
 import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
-import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
 
 type Directives = Record<string, string[]>;
@@ -106,12 +105,12 @@ export function securityOptions(
 }
 
 /**
- * Security headers on every response (CSP, nosniff, referrer policy, frame denial, HSTS on
- * https). Registered before any route, so route-level `helmet` options (ePayco page) apply.
+ * Registers security headers on every response (CSP, nosniff, referrer policy, frame denial,
+ * HSTS on https). Call it before any route, so route-level `helmet` options (ePayco page) apply.
  */
-export const securityHeaders = fp(
-  async (app: FastifyInstance, options: { config: Pick<Config, 'publicUrl' | 'telegramBotToken'> }) => {
-    await app.register(fastifyHelmet, securityOptions(options.config));
-  },
-  { name: 'security-headers' },
-);
+export async function registerSecurityHeaders(
+  app: FastifyInstance,
+  config: Pick<Config, 'publicUrl' | 'telegramBotToken'>,
+): Promise<void> {
+  await app.register(fastifyHelmet, securityOptions(config));
+}
