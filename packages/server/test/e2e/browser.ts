@@ -5,12 +5,25 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 /** Where end-to-end screenshots are written (looked at by people, not compared). */
 export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', '..', '..', '.tmp', 'screenshots');
 
-/** Launches Debian's Chromium headless with the flags that work in this sandbox. */
+/**
+ * Turns a Content-Security-Policy violation into an uncaught page error, which every journey
+ * already collects and fails on: a blocked script, style, worker or media source must not pass
+ * unnoticed. Init scripts run outside the page's policy.
+ */
+const CSP_VIOLATIONS_THROW = `document.addEventListener('securitypolicyviolation', (event) => {
+  const what = event.blockedURI || 'inline';
+  setTimeout(() => { throw new Error('CSP violation: ' + event.effectiveDirective + ' blocked ' + what); });
+});`;
+
+/**
+ * Launches Debian's Chromium headless with the flags that work in this sandbox. Every context
+ * it opens reports CSP violations as page errors.
+ */
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(executablePath))
     throw new Error(`Chromium not found at ${executablePath}; install it (apt-get install chromium)`);
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath,
     args: [
       '--headless',
@@ -23,6 +36,20 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await context.addInitScript(CSP_VIOLATIONS_THROW);
+    return context;
+  };
+  browser.newPage = async (options) => {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    // As Playwright's own newPage: the page owns its context and closes it.
+    page.on('close', () => void context.close());
+    return page;
+  };
+  return browser;
 }
 
 /**
