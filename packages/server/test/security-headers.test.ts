@@ -59,9 +59,10 @@ describe('security headers', () => {
     const policy = csp(res.headers['content-security-policy']);
     expect(policy.get('script-src')).toEqual(["'self'"]);
     expect(policy.get('style-src')).toEqual(["'self'"]);
-    expect(policy.get('media-src')).toEqual(["'self'", 'blob:']);
+    // Media URLs are built on PUBLIC_URL, which a custom domain's pages reach cross-origin.
+    expect(policy.get('media-src')).toEqual(["'self'", 'http://localhost:8080', 'blob:']);
     expect(policy.get('worker-src')).toEqual(["'self'", 'blob:']);
-    expect(policy.get('connect-src')).toEqual(["'self'"]);
+    expect(policy.get('connect-src')).toEqual(["'self'", 'http://localhost:8080']);
     expect(policy.get('object-src')).toEqual(["'none'"]);
     // Plain http: no HSTS, no upgrade of subresources.
     expect(res.headers['strict-transport-security']).toBeUndefined();
@@ -114,6 +115,14 @@ describe('security headers', () => {
     for (const attributes of tags) expect(attributes).toContain(`nonce="${nonce}"`);
     const second = await page();
     expect(second.headers['content-security-policy']).not.toContain(nonce);
+  });
+
+  it('leaves the load-balancer probes bare', async () => {
+    for (const url of ['/healthz', '/readyz']) {
+      const res = await ctx.app.inject(url);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-security-policy']).toBeUndefined();
+    }
   });
 
   it('adds HSTS and upgrades subresources only when PUBLIC_URL is https', async () => {

@@ -14,19 +14,22 @@ const TELEGRAM_FRAME = 'https://oauth.telegram.org';
  * neither `script-src` nor `style-src` needs `'unsafe-inline'`. hls.js runs its demuxer in a
  * `blob:` worker and plays through Media Source Extensions (`blob:` media); Socket.IO's
  * same-origin `ws:`/`wss:` is covered by `'self'`. Branding logos may live on any https host.
+ * Playback, thumbnail and recording URLs are built on PUBLIC_URL, whose origin differs from the
+ * page's on a custom domain (or `localhost` against `127.0.0.1`): it is allowed beside `'self'`.
  */
 export function appDirectives(config: Pick<Config, 'publicUrl' | 'telegramBotToken'>): Directives {
   const telegram = config.telegramBotToken !== null;
+  const site = new URL(config.publicUrl).origin;
   const directives: Directives = {
     'default-src': ["'self'"],
     'base-uri': ["'self'"],
     'script-src': ["'self'", ...(telegram ? [TELEGRAM_SCRIPT] : [])],
     'script-src-attr': ["'none'"],
     'style-src': ["'self'"],
-    'img-src': ["'self'", 'data:', 'blob:', 'https:'],
+    'img-src': ["'self'", site, 'data:', 'blob:', 'https:'],
     'font-src': ["'self'", 'data:'],
-    'media-src': ["'self'", 'blob:'],
-    'connect-src': ["'self'"],
+    'media-src': ["'self'", site, 'blob:'],
+    'connect-src': ["'self'", site],
     'worker-src': ["'self'", 'blob:'],
     'frame-src': telegram ? [TELEGRAM_FRAME] : ["'none'"],
     'frame-ancestors': ["'none'"],
