@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkout, createPackage } from '../src/payments/testing/payments.fixtures.ts';
+import { appDirectives } from '../src/platform/http/security-headers.ts';
 import { testDatabases } from './databases.ts';
 import { makeAdmin, signUp } from './factories.ts';
 import { createTestContext, type TestContext } from './harness.ts';
@@ -115,6 +116,23 @@ describe('security headers', () => {
     for (const attributes of tags) expect(attributes).toContain(`nonce="${nonce}"`);
     const second = await page();
     expect(second.headers['content-security-policy']).not.toContain(nonce);
+  });
+
+  it('allows any localhost port for media when PUBLIC_URL is derived from a port picked at listen', () => {
+    const derived = appDirectives({
+      publicUrl: 'http://localhost:0',
+      publicUrlDerived: true,
+      telegramBotToken: null,
+    });
+    expect(derived['connect-src']).toEqual(["'self'", 'http://localhost:*']);
+    const telegram = appDirectives({
+      publicUrl: 'https://tv.example',
+      publicUrlDerived: false,
+      telegramBotToken: '1:x',
+    });
+    expect(telegram['script-src']).toEqual(["'self'", 'https://telegram.org']);
+    expect(telegram['frame-src']).toEqual(['https://oauth.telegram.org']);
+    expect(telegram['media-src']).toEqual(["'self'", 'https://tv.example', 'blob:']);
   });
 
   it('leaves the load-balancer probes bare', async () => {

@@ -4,6 +4,9 @@ import type { Config } from '../config.ts';
 
 type Directives = Record<string, string[]>;
 
+/** The configuration the policy depends on. */
+type SiteConfig = Pick<Config, 'publicUrl' | 'publicUrlDerived' | 'telegramBotToken'>;
+
 /** Telegram's Login Widget: its script, and the iframe it opens the login in. */
 const TELEGRAM_SCRIPT = 'https://telegram.org';
 const TELEGRAM_FRAME = 'https://oauth.telegram.org';
@@ -17,9 +20,10 @@ const TELEGRAM_FRAME = 'https://oauth.telegram.org';
  * Playback, thumbnail and recording URLs are built on PUBLIC_URL, whose origin differs from the
  * page's on a custom domain (or `localhost` against `127.0.0.1`): it is allowed beside `'self'`.
  */
-export function appDirectives(config: Pick<Config, 'publicUrl' | 'telegramBotToken'>): Directives {
+export function appDirectives(config: SiteConfig): Directives {
   const telegram = config.telegramBotToken !== null;
-  const site = new URL(config.publicUrl).origin;
+  // A derived PUBLIC_URL (`http://localhost:$PORT`) learns its port only once listening (PORT=0).
+  const site = config.publicUrlDerived ? 'http://localhost:*' : new URL(config.publicUrl).origin;
   const directives: Directives = {
     'default-src': ["'self'"],
     'base-uri': ["'self'"],
@@ -92,9 +96,7 @@ function isHttps(url: string): boolean {
 }
 
 /** The helmet options every response gets (routes may replace the policy, as the ePayco page does). */
-export function securityOptions(
-  config: Pick<Config, 'publicUrl' | 'telegramBotToken'>,
-): FastifyHelmetOptions {
+export function securityOptions(config: SiteConfig): FastifyHelmetOptions {
   return {
     global: true,
     contentSecurityPolicy: { useDefaults: false, directives: appDirectives(config) },
@@ -111,9 +113,6 @@ export function securityOptions(
  * Registers security headers on every response (CSP, nosniff, referrer policy, frame denial,
  * HSTS on https). Call it before any route, so route-level `helmet` options (ePayco page) apply.
  */
-export async function registerSecurityHeaders(
-  app: FastifyInstance,
-  config: Pick<Config, 'publicUrl' | 'telegramBotToken'>,
-): Promise<void> {
+export async function registerSecurityHeaders(app: FastifyInstance, config: SiteConfig): Promise<void> {
   await app.register(fastifyHelmet, securityOptions(config));
 }
