@@ -36,6 +36,8 @@ import { glassToGlass, median, round, waitPlayable } from './player.ts';
 /** Most concurrent streams tried for `streams_realtime`. */
 const MAX_STREAMS = Number(process.env.BENCH_MAX_STREAMS ?? 4);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Opens /metrics on the server's main port (without it the main port answers 404). */
+const METRICS_TOKEN = 'bench-media-metrics-token';
 
 async function json(url: string, init: RequestInit = {}): Promise<{ status: number; body: Answer }> {
   const res = await fetch(url, init);
@@ -94,7 +96,9 @@ async function provision(base: string) {
 
 /** Highest lag reading per stream from the Prometheus endpoint. */
 async function transcoderLags(base: string): Promise<Map<string, number>> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const text = await (
+    await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
   const lags = new Map<string, number>();
   for (const match of text.matchAll(/^pnptv_transcoder_lag_seconds\{stream="([^"]+)"\} ([\d.eE+-]+)$/gm)) {
     lags.set(match[1]!, Number(match[2]));
@@ -151,6 +155,7 @@ export async function main(): Promise<void> {
       DATA_DIR: dataDir,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       RTMP_PORT: String(await freePort()),
+      METRICS_TOKEN,
       ...SERVER_ENV,
     },
     /PNPtv is running at .*port (\d+)/,

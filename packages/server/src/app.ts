@@ -16,6 +16,7 @@ import { healthRoutes } from './health/health.routes.ts';
 import { commonErrors } from './platform/errors.ts';
 import { type Authenticator, createAuthHook, decoratePrincipal } from './platform/http/auth.ts';
 import { installErrorHandler } from './platform/http/error-handler.ts';
+import { registerSecurityHeaders, SWAGGER_UI_CSP } from './platform/http/security-headers.ts';
 import { createValidatorCompiler } from './platform/http/validation.ts';
 import { capLogger } from './platform/log.ts';
 import { SERVER_ROOT } from './platform/package-root.ts';
@@ -51,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(createValidatorCompiler());
   installErrorHandler(app);
   app.addSchema(ErrorBody);
+  await registerSecurityHeaders(app, config);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -80,7 +82,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, {
     routePrefix: '/api/docs',
-    uiConfig: { docExpansion: 'list', deepLinking: true },
+    uiConfig: { docExpansion: 'list', deepLinking: true, validatorUrl: null },
+    staticCSP: SWAGGER_UI_CSP,
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

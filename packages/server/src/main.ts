@@ -6,6 +6,7 @@ import { type Config, ConfigError, loadConfig } from './platform/config.ts';
 import { openPGlite, openPostgres } from './platform/db/database.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { migrate } from './platform/db/migrate.ts';
+import { type MetricsServer, startMetricsServer } from './platform/http/metrics-endpoint.ts';
 import { capLogger } from './platform/log.ts';
 import { createPlatform } from './platform/platform.ts';
 import { createIngest } from './streams/index.ts';
@@ -48,6 +49,7 @@ async function start(config: Config): Promise<void> {
   if (app && roles.has('realtime'))
     await attachRealtime(app, { platform, chat: services.chat, authenticator: deps.authenticator });
 
+  let metricsServer: MetricsServer | null = null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -62,6 +64,7 @@ async function start(config: Config): Promise<void> {
       // Ingest first: it ends live sessions and waits for every ffmpeg to exit.
       await ingest?.stop();
       await app?.close();
+      await metricsServer?.close();
       await platform.close();
     } finally {
       clearTimeout(force);
@@ -71,6 +74,10 @@ async function start(config: Config): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
+  if (config.metricsPort !== null) {
+    metricsServer = await startMetricsServer(platform.metrics, config.metricsPort, config.metricsHost);
+    log.info({ port: metricsServer.port, host: config.metricsHost }, 'metrics listening');
+  }
   if (roles.has('worker')) await platform.worker.start();
   if (ingest) await ingest.start(config.rtmpPort, config.host);
   if (app) {

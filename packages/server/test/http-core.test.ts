@@ -8,6 +8,8 @@ import { createAppDeps } from '../src/composition.ts';
 import { type TestDatabaseFactory, testDatabases } from './databases.ts';
 import { createTestContext, type TestContext } from './harness.ts';
 
+const METRICS_TOKEN = 'metrics-token-for-http-core';
+
 const failing: FastifyPluginAsync = async (app) => {
   app.get('/__explode', async () => {
     throw new Error('secret connection string postgres://admin:hunter2@db');
@@ -19,7 +21,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as [string, TestDatabaseFac
   (_name, factory) => {
     let ctx: TestContext;
     beforeAll(async () => {
-      ctx = await createTestContext(factory);
+      ctx = await createTestContext(factory, { env: { METRICS_TOKEN } });
     });
     afterAll(() => ctx.close());
 
@@ -39,7 +41,10 @@ describe.each(testDatabases().map((f) => [f.name, f] as [string, TestDatabaseFac
 
     it('exposes Prometheus metrics including request durations by route', async () => {
       await ctx.app.inject('/api/v1/events');
-      const res = await ctx.app.inject('/metrics');
+      const res = await ctx.app.inject({
+        url: '/metrics',
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
       expect(res.headers['content-type']).toMatch(/text\/plain/);
       expect(res.body).toMatch(
         /pnptv_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/events",status="200"\} \d+/,

@@ -47,7 +47,7 @@ type AnyAck = (res: Ack<Record<string, unknown>>) => void;
 
 /** What the gateway is built from. */
 export interface RealtimeGatewayDeps {
-  platform: Pick<Platform, 'config' | 'clock' | 'log' | 'rateLimiter' | 'bus'>;
+  platform: Pick<Platform, 'config' | 'clock' | 'log' | 'rateLimiter' | 'bus' | 'metrics'>;
   chat: ChatService;
   authenticator: Authenticator;
   limits?: Partial<ChatLimits>;
@@ -462,7 +462,10 @@ export class RealtimeGateway {
     // The upgrade request, its headers and the token cost a few kilobytes per connection.
     releaseUpgradeRequest(socket);
     void socket.join(userRoomOf(actor.appId, actor.userId));
+    const sockets = this.deps.platform.metrics.realtimeSockets;
+    sockets.inc();
     socket.on('disconnecting', () => {
+      sockets.dec();
       for (const channel of socket.data.channels.keys()) {
         const room = roomOf(actor.appId, channel);
         this.#presence.disconnect(room, actor.userId);

@@ -88,7 +88,7 @@ export class ChatService {
 
   constructor(
     private readonly deps: {
-      platform: Pick<Platform, 'db' | 'clock' | 'cache' | 'rateLimiter'>;
+      platform: Pick<Platform, 'db' | 'clock' | 'cache' | 'rateLimiter' | 'metrics'>;
       audit: AuditStore;
       store: ChatStore;
       streams: StreamLookup;
@@ -290,6 +290,7 @@ export class ChatService {
       shadow,
     });
     const message = toMessage(row);
+    this.deps.platform.metrics.chatMessages.inc({ channel_kind: parseChannel(channelName)?.kind ?? 'other' });
     this.#emit(
       actor.appId,
       channelName,

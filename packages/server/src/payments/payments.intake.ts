@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Counter } from 'prom-client';
 import type { Db } from '../platform/db/schema.ts';
 import type { RateLimiter } from '../platform/ratelimit/index.ts';
 import { paymentErrors } from './payments.errors.ts';
@@ -40,7 +41,14 @@ function pickHeaders(headers: CallbackHeaders, names: readonly string[]): Record
  */
 export class CallbackIntake {
   constructor(
-    private readonly deps: { db: Db; rateLimiter: RateLimiter; store: PaymentsStore; log: Logger },
+    private readonly deps: {
+      db: Db;
+      rateLimiter: RateLimiter;
+      store: PaymentsStore;
+      log: Logger;
+      /** `pnptv_payment_callbacks_total`: callbacks not applied count as refused or failed. */
+      callbacks: Counter<'provider' | 'result'>;
+    },
   ) {}
 
   /**
@@ -115,6 +123,10 @@ export class CallbackIntake {
       { provider: providerId, outcome: how.outcome, reason },
       'payment callback not applied',
     );
+    this.deps.callbacks.inc({
+      provider: providerId,
+      result: how.outcome === 'failed' ? 'failed' : 'refused',
+    });
     // Kept for investigation, within a budget so a flood cannot fill the table.
     const budget = await this.deps.rateLimiter.hit(
       `payments:refused-callbacks:${providerId}`,

@@ -4,6 +4,7 @@ import { actorOf } from '../audit/index.ts';
 import { SITE_APP_ID } from '../platform/db/schema.ts';
 import { requireRole, requireSession } from '../platform/http/auth.ts';
 import { AUTHED_ERRORS, EmptyBody, errorResponses, Id, Page, PageQuery } from '../platform/http/schemas.ts';
+import { epaycoCheckoutSecurity } from '../platform/http/security-headers.ts';
 import type { OrderStatus, ProviderId } from './payments.rules.ts';
 import {
   AdminOrder,
@@ -239,10 +240,11 @@ export function paymentRoutes(deps: { payments: PaymentsService }): FastifyPlugi
           params: OrderParams,
           response: { 200: Type.String({ description: 'text/html' }), ...errorResponses(400, 404, 409) },
         },
+        helmet: epaycoCheckoutSecurity,
       },
       async (request, reply) => {
         const { orderId } = request.params as { orderId: string };
-        const page = await payments.epaycoCheckoutPage(orderId);
+        const page = await payments.epaycoCheckoutPage(orderId, reply.cspNonce.script);
         return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
       },
     );

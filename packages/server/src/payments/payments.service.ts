@@ -90,6 +90,11 @@ export interface PaymentsServiceDeps {
 const REVERSAL_ATTEMPTS = 5;
 /** Orders a member may open per minute. */
 const CHECKOUTS_PER_MINUTE = 20;
+/** The payment events counted in `pnptv_payments_total`, and the outcome label of each. */
+const PAYMENT_OUTCOMES: Partial<Record<EventName, 'succeeded' | 'refunded'>> = {
+  'payment.succeeded': 'succeeded',
+  'payment.refunded': 'refunded',
+};
 
 function toPackage(row: PackageRow): CoinPackage {
   return {
@@ -147,6 +152,7 @@ export class PaymentsService {
       rateLimiter: deps.platform.rateLimiter,
       store: this.store,
       log: this.log,
+      callbacks: deps.platform.metrics.paymentCallbacks,
     });
     for (const provider of [this.sandbox, this.epayco, stripe]) {
       if (provider) this.providers.set(provider.id, provider);
@@ -271,6 +277,7 @@ export class PaymentsService {
       { appId: buyer.appId, userId: buyer.userId, pkg, provider: providerId },
       this.now(),
     );
+    this.deps.platform.metrics.paymentCheckouts.inc({ provider: providerId });
     return this.openCheckout(order, provider);
   }
 
@@ -319,12 +326,12 @@ export class PaymentsService {
     return { order: toOrder(updated), redirectUrl: session.redirectUrl };
   }
 
-  /** The data of ePayco's standard checkout page for a pending ePayco order. */
-  async epaycoCheckoutPage(orderId: string): Promise<string> {
+  /** ePayco's standard checkout page for a pending ePayco order; `scriptNonce` is the page's CSP nonce. */
+  async epaycoCheckoutPage(orderId: string, scriptNonce: string): Promise<string> {
     const order = await this.store.findOrder(this.db, orderId);
     if (!this.epayco || !order || order.provider !== 'epayco') throw paymentErrors.PAYMENTS_ORDER_NOT_FOUND();
     if (!isOpen(order.status)) throw paymentErrors.PAYMENTS_ORDER_NOT_OPEN();
-    return this.epayco.checkoutPage(await this.checkoutOrder(order));
+    return this.epayco.checkoutPage(await this.checkoutOrder(order), scriptNonce);
   }
 
   // Orders ------------------------------------------------------------------------------
@@ -495,8 +502,10 @@ export class PaymentsService {
           receivedAt,
         )
         .catch(() => {});
+      this.deps.platform.metrics.paymentCallbacks.inc({ provider: providerId, result: 'failed' });
       throw error;
     }
+    this.deps.platform.metrics.paymentCallbacks.inc({ provider: providerId, result: result.result });
     await this.publish(events);
     return result;
   }
@@ -652,6 +661,9 @@ export class PaymentsService {
 
   private async publish(events: { type: EventName; appId: string; data: Record<string, unknown> }[]) {
     for (const event of events) {
+      const outcome = PAYMENT_OUTCOMES[event.type];
+      if (outcome)
+        this.deps.platform.metrics.payments.inc({ provider: String(event.data.provider), outcome });
       await publishEvent(this.deps.platform.bus, event, this.deps.platform.clock.now()).catch((err) =>
         this.log.error({ err, type: event.type }, 'payment event not published'),
       );

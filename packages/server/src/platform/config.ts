@@ -59,6 +59,12 @@ export interface Config {
   secretsKey: string | null;
   /** Allow restream targets on literal loopback and private addresses (development and tests only). */
   restreamAllowPrivate: boolean;
+  /** Port of the separate Prometheus listener (0: any free port); null: no separate listener. */
+  metricsPort: number | null;
+  /** Interface of the separate Prometheus listener (loopback by default). */
+  metricsHost: string;
+  /** Bearer token that opens `/metrics` on the main port; null: the main port refuses it (404). */
+  metricsToken: string | null;
 }
 
 /** An S3-compatible bucket for segments, playlists, posters and recordings. */
@@ -147,6 +153,9 @@ const Env = Type.Object({
   }),
   SECRETS_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
   RESTREAM_ALLOW_PRIVATE: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  METRICS_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  METRICS_TOKEN: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._~+/=-]{16,256}$' })),
 });
 type Env = Static<typeof Env>;
 
@@ -166,6 +175,7 @@ const INTEGER_KEYS = new Set([
   'JOBS_POLL_MS',
   'RTMP_PORT',
   'PAYMENTS_PROVIDER_TIMEOUT_MS',
+  'METRICS_PORT',
 ]);
 
 /** Reads and validates the configuration from `env`; throws ConfigError listing every problem. */
@@ -273,5 +283,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : null,
     secretsKey: e.SECRETS_KEY ?? null,
     restreamAllowPrivate: e.RESTREAM_ALLOW_PRIVATE === 'true',
+    metricsPort: e.METRICS_PORT ?? null,
+    metricsHost: e.METRICS_HOST,
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }

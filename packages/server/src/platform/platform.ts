@@ -91,6 +91,11 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
 
     const metrics = createMetrics({ defaultMetrics: !overrides.database });
     const jobs = new JobStore();
+    metrics.onScrape(async () => {
+      const counts = await jobs.countByStatus(database.db);
+      for (const status of ['queued', 'running', 'done', 'dead'])
+        metrics.jobsQueued.set({ status }, counts[status] ?? 0);
+    });
     const worker = new JobWorker({
       db: database.db,
       store: jobs,

@@ -303,6 +303,7 @@ export class LiveIngest {
 
     await storage.removePrefix(livePrefix(stream.id));
     const outputDir = await storage.workDir(livePrefix(stream.id));
+    const ingestBytes = platform.metrics.ingestReceivedBytes;
     const keyInfoFile = stream.encrypt ? await this.#prepareKey(session) : null;
     session.transcoder = new LiveTranscoder(
       { ffmpegPath: this.deps.ffmpegPath, log: this.#log.child({ streamId: stream.id }) },
@@ -318,15 +319,19 @@ export class LiveIngest {
         subscribe: (sink) =>
           connection.subscribe((chunk) => {
             session.ingestBytes += chunk.length;
+            ingestBytes.inc(chunk.length);
             sink(chunk);
           }),
       },
       outputDir,
       (reason) => {
         this.#log.error({ streamId: stream.id, reason }, 'transcoder gave up');
+        platform.metrics.transcoderFailures.inc();
         void this.#end(session, reason);
       },
     );
+    // Counted from creation: #end counts it down for any session that has one, started or not.
+    platform.metrics.transcoders.inc();
     session.transcoder.onHealth = (health) => this.#onHealth(session, health);
     await session.transcoder.start();
     await store.setStatus(platform.db, stream.id, 'live', sessionId, now);
@@ -404,6 +409,7 @@ export class LiveIngest {
     try {
       await Promise.all([session.transcoder?.stop(), this.deps.restream?.end(session.streamId)]);
     } finally {
+      if (session.transcoder) this.deps.platform.metrics.transcoders.dec();
       if (this.#sessions.get(session.streamId) === session) this.#sessions.delete(session.streamId);
       this.#metrics.remove(session.streamId);
     }

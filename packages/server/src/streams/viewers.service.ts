@@ -54,6 +54,12 @@ export class ViewerStats {
 
   constructor(private readonly deps: { platform: Platform; store: ViewerStatsStore }) {
     this.#log = deps.platform.log.child({ cap: 'streams', part: 'viewers' });
+    const { metrics, db } = deps.platform;
+    metrics.onScrape(async () => {
+      const live = await deps.store.liveTotals(db);
+      metrics.liveStreams.set(live.sessions);
+      metrics.streamViewers.set(live.viewers);
+    });
   }
 
   #now(): number {
@@ -85,6 +91,7 @@ export class ViewerStats {
   /** Adds bytes served by the HLS routes to a session. Never throws. */
   countBytes(sessionId: string, bytes: number): void {
     if (bytes <= 0) return;
+    this.deps.platform.metrics.hlsServedBytes.inc(bytes);
     this.deps.platform.cache
       .increment(key.bytes(sessionId), bytes, COUNTER_TTL_MS)
       .catch((error: unknown) => this.#log.warn({ err: error }, 'counting bytes served failed'));

@@ -60,6 +60,20 @@ export class ViewerStatsStore {
       .execute();
   }
 
+  /** Open sessions and the sum of their last sampled concurrent viewers. */
+  async liveTotals(db: Executor): Promise<{ sessions: number; viewers: number }> {
+    const row = await db
+      .selectFrom('stream_sessions as s')
+      .leftJoin('stream_viewer_stats as v', 'v.session_id', 's.id')
+      .select((eb) => [
+        eb.fn.countAll<string | number>().as('sessions'),
+        eb.fn.coalesce(eb.fn.sum<string | number>('v.current_viewers'), sql<number>`0`).as('viewers'),
+      ])
+      .where('s.ended_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return { sessions: Number(row.sessions), viewers: Number(row.viewers) };
+  }
+
   /** Sessions still open or ended within `recentMs` of `now`, with their stream's app: the ones to sample. */
   async sessionsToSample(
     db: Executor,

@@ -72,7 +72,9 @@ export class WebhookDeliverer {
       return;
     }
 
+    const started = performance.now();
     const outcome = await this.attempt(endpoint, delivery);
+    platform.metrics.webhookDeliveryDuration.observe((performance.now() - started) / 1000);
     platform.metrics.webhookDeliveries.inc({ outcome: outcome.ok ? 'succeeded' : 'failed' });
     const now = new Date(platform.clock.now());
     if (outcome.ok) {

@@ -5,6 +5,16 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 /** Where end-to-end screenshots are written (looked at by people, not compared). */
 export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', '..', '..', '.tmp', 'screenshots');
 
+/**
+ * Turns a Content-Security-Policy violation into an uncaught page error, which every journey
+ * already collects and fails on: a blocked script, style, worker or media source must not pass
+ * unnoticed. Init scripts run outside the page's policy.
+ */
+const CSP_VIOLATIONS_THROW = `document.addEventListener('securitypolicyviolation', (event) => {
+  const what = event.blockedURI || 'inline';
+  setTimeout(() => { throw new Error('CSP violation: ' + event.effectiveDirective + ' blocked ' + what); });
+});`;
+
 /** Console errors and uncaught page errors seen since the last `takeConsoleProblems()`. */
 const problems: string[] = [];
 /** Console errors the running test provoked on purpose (a refused payment, a locked stream). */
@@ -37,7 +47,8 @@ function watch(context: BrowserContext): void {
 
 /**
  * Launches Debian's Chromium headless with the flags that work in this sandbox. Every page of
- * every context it opens is watched for console errors (see `takeConsoleProblems`).
+ * every context it opens is watched for console errors (see `takeConsoleProblems`), and CSP
+ * violations are reported as page errors.
  */
 export async function launchBrowser(): Promise<Browser> {
   const browser = await launch();
@@ -45,7 +56,15 @@ export async function launchBrowser(): Promise<Browser> {
   browser.newContext = async (options) => {
     const context = await newContext(options);
     watch(context);
+    await context.addInitScript(CSP_VIOLATIONS_THROW);
     return context;
+  };
+  browser.newPage = async (options) => {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    // As Playwright's own newPage: the page owns its context and closes it.
+    page.on('close', () => void context.close());
+    return page;
   };
   return browser;
 }
@@ -54,7 +73,7 @@ async function launch(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(executablePath))
     throw new Error(`Chromium not found at ${executablePath}; install it (apt-get install chromium)`);
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath,
     args: [
       '--headless',
@@ -67,6 +86,20 @@ async function launch(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await context.addInitScript(CSP_VIOLATIONS_THROW);
+    return context;
+  };
+  browser.newPage = async (options) => {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    // As Playwright's own newPage: the page owns its context and closes it.
+    page.on('close', () => void context.close());
+    return page;
+  };
+  return browser;
 }
 
 /**

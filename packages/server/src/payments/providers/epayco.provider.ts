@@ -104,16 +104,16 @@ export class EpaycoProvider implements PaymentProvider {
     };
   }
 
-  /** The page that opens ePayco's standard checkout for an order. */
-  checkoutPage(order: CheckoutOrder): string {
+  /** The page that opens ePayco's standard checkout for an order; `scriptNonce` is its CSP nonce. */
+  checkoutPage(order: CheckoutOrder, scriptNonce: string): string {
     const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
     const config = { key: this.settings.publicKey, test: this.settings.test };
     return `<!doctype html>
 <html lang="${order.locale}"><head><meta charset="utf-8"><title>ePayco</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body><p>${order.locale === 'es' ? 'Abriendo ePayco…' : 'Opening ePayco…'}</p>
-<script src="${EPAYCO_CHECKOUT_SCRIPT}"></script>
-<script>ePayco.checkout.configure(${json(config)}).open(${json(this.checkoutData(order))});</script>
+<script src="${EPAYCO_CHECKOUT_SCRIPT}" nonce="${scriptNonce}"></script>
+<script nonce="${scriptNonce}">ePayco.checkout.configure(${json(config)}).open(${json(this.checkoutData(order))});</script>
 </body></html>`;
   }
 
