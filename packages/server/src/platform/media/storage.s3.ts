@@ -254,7 +254,8 @@ export class S3MediaStorage implements MediaStorage {
       .filter((line) => line.length > 0 && !line.startsWith('#') && !/^[a-z]+:/i.test(line))
       .map((uri) => join(base, uri));
     if (!named.every((file) => this.#synced.has(file))) return false;
-    for (const file of named.slice(-RECHECKED_NAMES)) {
+    // Named playlists are refetched by players anyway: only segments must be whole.
+    for (const file of named.filter((f) => !f.endsWith('.m3u8')).slice(-RECHECKED_NAMES)) {
       const s = await stat(join(this.#staging, file)).catch(() => null);
       if (s && this.#synced.get(file) !== `${s.size}:${s.mtimeMs}`) return false;
     }
