@@ -75,6 +75,8 @@ export class VodService {
   async finish(session: FinishedSession): Promise<VodRow | null> {
     const { platform, storage, store } = this.deps;
     const liveDir = await storage.workDir(livePrefix(session.streamId));
+    // The playlists are judged from storage: an object store must first have ffmpeg's last writes.
+    await storage.flush?.();
     const renditions = (await readdir(liveDir, { withFileTypes: true }))
       .filter((entry) => entry.isDirectory() && /^[0-9]{1,2}$/.test(entry.name))
       .map((entry) => entry.name)

@@ -30,7 +30,7 @@ export class FakeS3Server {
   readonly objects = new Map<string, Buffer>();
   /** Requests by operation and status, e.g. `PutObject 200`, `GetObject 403`. */
   readonly log: string[] = [];
-  /** When set, every PutObject and UploadPart answers 500 InternalError (a failing object store). */
+  /** When set, every PutObject, CreateMultipartUpload and UploadPart answers 500 InternalError (a failing object store). */
   failWrites = false;
   /** When set, every UploadPart answers 500 InternalError (a multipart upload failing halfway). */
   failParts = false;

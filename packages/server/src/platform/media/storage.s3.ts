@@ -26,6 +26,8 @@ export interface S3Options extends S3BucketOptions {
 
 /** Default scan period of the working folders, ms: short, since it adds to live latency. */
 export const S3_SCAN_EVERY_MS = 200;
+/** How many of a playlist's last names are checked on disk before it goes up (the segments ffmpeg may still be writing). */
+const RECHECKED_NAMES = 3;
 
 /** Upload order inside one scan: media before the playlists that name it. */
 function uploadRank(path: string): number {
@@ -144,9 +146,19 @@ export class S3MediaStorage implements MediaStorage {
       const s = await handle.stat();
       const key = rel.split(sep).join('/');
       const playlist = rel.endsWith('.m3u8');
-      const body = playlist ? await handle.readFile() : handle.createReadStream({ autoClose: false });
-      if (waitForNamed && Buffer.isBuffer(body) && !this.#namesOnlyUploaded(rel, body)) return null;
-      await this.#bucket.upload(key, body, mediaContentType(key), s.size);
+      // Exactly the bytes stat saw: a segment ffmpeg is still writing grows while it is read.
+      const body = playlist
+        ? await handle.readFile()
+        : s.size === 0
+          ? Buffer.alloc(0)
+          : handle.createReadStream({ autoClose: false, start: 0, end: s.size - 1 });
+      if (waitForNamed && Buffer.isBuffer(body) && !(await this.#namesOnlyUploaded(rel, body))) return null;
+      await this.#bucket.upload(
+        key,
+        body,
+        mediaContentType(key),
+        Buffer.isBuffer(body) ? body.length : s.size,
+      );
       return `${s.size}:${s.mtimeMs}`;
     } finally {
       await handle.close().catch(() => {});
@@ -226,16 +238,28 @@ export class S3MediaStorage implements MediaStorage {
     }
   }
 
-  /** A playlist may go up once every playlist or segment it names is in the bucket. */
-  #namesOnlyUploaded(path: string, body: Buffer): boolean {
+  /**
+   * A playlist may go up once every playlist or segment it names is in the bucket as it is now.
+   * ffmpeg writes segments in place (not through `.tmp` files), so one uploaded while still being
+   * written is in the bucket only in part: the last few names, the ones that can still be growing,
+   * are checked against the files on disk.
+   */
+  async #namesOnlyUploaded(path: string, body: Buffer): Promise<boolean> {
     if (!path.endsWith('.m3u8')) return true;
     const base = dirname(path);
-    return body
+    const named = body
       .toString('utf8')
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line.length > 0 && !line.startsWith('#') && !/^[a-z]+:/i.test(line))
-      .every((uri) => this.#synced.has(join(base, uri)));
+      .map((uri) => join(base, uri));
+    if (!named.every((file) => this.#synced.has(file))) return false;
+    // Named playlists are refetched by players anyway: only segments must be whole.
+    for (const file of named.filter((f) => !f.endsWith('.m3u8')).slice(-RECHECKED_NAMES)) {
+      const s = await stat(join(this.#staging, file)).catch(() => null);
+      if (s && this.#synced.get(file) !== `${s.size}:${s.mtimeMs}`) return false;
+    }
+    return true;
   }
 
   async #walk(dir: string): Promise<{ path: string; version: string }[]> {
