@@ -54,8 +54,8 @@ import { join } from 'node:path';
 import { capLogger } from '../platform/log.ts';
 import {
   LocalMediaStorage,
-  locateMediaTool,
   type MediaStorage,
+  type MediaTools,
   S3MediaStorage,
 } from '../platform/media/index.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -78,13 +78,13 @@ export function createMediaStorage(platform: Platform): MediaStorage {
   return new LocalMediaStorage(join(dataDir, 'media'));
 }
 
-/** The ingest role's service on node-media-server, with ffmpeg located from the configuration. Call `start(port)`. */
-export function createIngest(platform: Platform, storage: MediaStorage): LiveIngest {
+/** The ingest role's service on node-media-server, running the located ffmpeg. Call `start(port)`. */
+export function createIngest(platform: Platform, storage: MediaStorage, tools: MediaTools): LiveIngest {
   return new LiveIngest({
     platform,
     store: new StreamStore(),
     server: new NmsIngestServer(capLogger(platform.log, 'streams').child({ part: 'rtmp' })),
     storage,
-    ffmpegPath: locateMediaTool('ffmpeg', platform.config.ffmpegPath),
+    ffmpegPath: tools.ffmpegPath,
   });
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildHlsLadderArgs, buildProbeArgs, gopFrames, type HlsLadderSpec } from './hls-args.ts';
+import {
+  buildHlsLadderArgs,
+  buildProbeArgs,
+  buildSmokeClipArgs,
+  gopFrames,
+  type HlsLadderSpec,
+} from './hls-args.ts';
 
 const base: HlsLadderSpec = {
   input: 'pipe:0',
@@ -217,5 +223,13 @@ describe('buildProbeArgs', () => {
       '-show_format',
       '/tmp/a.ts',
     ]);
+  });
+});
+
+describe('buildSmokeClipArgs', () => {
+  it('encodes a tiny H.264 + AAC MPEG-TS clip to stdout', () => {
+    expect(buildSmokeClipArgs().join(' ')).toBe(
+      '-hide_banner -loglevel error -nostdin -f lavfi -i color=size=64x64:rate=10 -f lavfi -i anullsrc=r=48000:cl=stereo -t 0.3 -c:v libx264 -preset ultrafast -c:a aac -f mpegts pipe:1',
+    );
   });
 });

@@ -154,7 +154,34 @@ export function buildProbeArgs(input: string): string[] {
   return ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', input];
 }
 
-/** The ffmpeg arguments that only print what `input` contains (to stderr) and exit. */
-export function buildInfoArgs(input: string): string[] {
-  return ['-hide_banner', '-nostdin', '-i', input];
+/**
+ * The ffmpeg arguments that encode a tiny H.264 + AAC MPEG-TS clip (64x64, 0.3 s) to stdout, the
+ * codecs every ladder uses: proof that an ffmpeg build can transcode, and input to check ffprobe.
+ */
+export function buildSmokeClipArgs(): string[] {
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=size=64x64:rate=10',
+    '-f',
+    'lavfi',
+    '-i',
+    'anullsrc=r=48000:cl=stereo',
+    '-t',
+    '0.3',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-c:a',
+    'aac',
+    '-f',
+    'mpegts',
+    'pipe:1',
+  ];
 }
