@@ -3,6 +3,7 @@ export {
   buildHlsLadderArgs,
   buildProbeArgs,
   buildSmokeClipArgs,
+  ENCODER_MASTER_PLAYLIST,
   gopFrames,
   type HlsLadderSpec,
   type LadderRung,
@@ -10,6 +11,25 @@ export {
   THUMBNAIL_FILE,
   VARIANT_PLAYLIST,
 } from './hls-args.ts';
+export {
+  AVERAGE_MARGIN,
+  bufsizeKbit,
+  type DeclaredVariant,
+  declaredRates,
+  estimatedRates,
+  formatMasterPlaylist,
+  type MasterVariant,
+  maxrateKbps,
+  PEAK_MARGIN,
+  type PlaylistSegment,
+  parseAttributes,
+  parseMasterPlaylist,
+  parseMediaPlaylist,
+  REPRESENTATIVE_S,
+  type RungRates,
+  SegmentBitrateMeter,
+} from './hls-bandwidth.ts';
+export { MasterPublisher, type MasterPublisherOptions } from './master.publisher.ts';
 export { mediaErrors } from './media.errors.ts';
 export {
   bundledPath,
