@@ -35,8 +35,8 @@ export const REPRESENTATIVE_S = 10;
 /** BANDWIDTH and AVERAGE-BANDWIDTH, bit/s, before anything is measured: from the rate control and the margins. */
 export function estimatedRates(rung: RungRates): { bandwidth: number; averageBandwidth: number } {
   return {
-    bandwidth: Math.ceil((maxrateKbps(rung) + rung.audioKbps) * PEAK_MARGIN * 1000),
-    averageBandwidth: Math.ceil((rung.videoKbps + rung.audioKbps) * AVERAGE_MARGIN * 1000),
+    bandwidth: Math.round((maxrateKbps(rung) + rung.audioKbps) * PEAK_MARGIN * 1000),
+    averageBandwidth: Math.round((rung.videoKbps + rung.audioKbps) * AVERAGE_MARGIN * 1000),
   };
 }
 
