@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findMediaTool, locateMediaTool } from './media.locator.ts';
-import { MediaTools, parseToolVersion } from './media.tools.ts';
+import { checkMediaTools, MediaTools, parseToolVersion } from './media.tools.ts';
 import { probe } from './probe.ts';
 
 let dir: string;
@@ -90,6 +90,17 @@ describe('MediaTools', () => {
       },
     });
     expect(tools.ffmpegPath).toBe(ffmpeg);
+  });
+
+  it('passes the bundled 2018 ffmpeg, kept as the last resort because it still encodes offline', async () => {
+    const bundled = findMediaTool('ffmpeg', null, { debianDir: '/nonexistent', pathVar: '' });
+    const report = await checkMediaTools(bundled, findMediaTool('ffprobe', null));
+    expect(report.ffmpeg).toMatchObject({
+      source: 'bundled',
+      ok: true,
+      version: expect.stringMatching(/^N-/),
+    });
+    expect(report.ok).toBe(true);
   });
 
   it('refuses a configured path that does not exist, saying which and why', async () => {
