@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ENCODER_MASTER_PLAYLIST } from '../../packages/server/src/platform/media/index.ts';
 import {
   type Rung,
   selectRungs,
@@ -223,7 +224,8 @@ async function bareWindow(ffmpeg: string, clip: string): Promise<{ window: Ladde
     await sleep(1000);
     const publisher = publish(ffmpeg, clip, url);
     try {
-      const playableS = await waitPlayable(`file://${out}/master.m3u8`, publisher.startedAt);
+      // The bare ffmpeg has no PNPtv beside it to publish master.m3u8: play ffmpeg's own master.
+      const playableS = await waitPlayable(`file://${out}/${ENCODER_MASTER_PLAYLIST}`, publisher.startedAt);
       await toWindowStart(publisher.startedAt, playableS);
       const used = await treeCoresOver(bare.pid!, CPU_WINDOW_S);
       return { window: { cores: used.cores, playableS }, args };

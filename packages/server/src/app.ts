@@ -12,7 +12,7 @@ import Fastify, {
   LogController,
   type onResponseHookHandler,
 } from 'fastify';
-import { healthRoutes } from './health/health.routes.ts';
+import { healthRoutes, type ReadinessCheck } from './health/health.routes.ts';
 import { commonErrors } from './platform/errors.ts';
 import { type Authenticator, createAuthHook, decoratePrincipal } from './platform/http/auth.ts';
 import { installErrorHandler } from './platform/http/error-handler.ts';
@@ -30,6 +30,8 @@ export interface AppDeps {
   apiRoutes: FastifyPluginAsync[];
   /** Plugins mounted at the root (for paths outside the versioned API). */
   rootRoutes?: FastifyPluginAsync[];
+  /** Readiness checks beyond database, bus and cache, by name (`media` on an ingest node). */
+  readiness?: Record<string, ReadinessCheck>;
 }
 
 const WEB_DIST = resolve(SERVER_ROOT, '../web/dist');
@@ -114,7 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   decoratePrincipal(app);
   // Probes stay outside the scope with cookies, authentication and request metrics: they must
   // cost what a bare route costs, and scraping them would only measure the scraper.
-  await app.register(async (root) => healthRoutes(root, platform));
+  await app.register(async (root) => healthRoutes(root, platform, deps.readiness));
   const authenticate = createAuthHook(deps.authenticator);
   await app.register(async (scope) => {
     await scope.register(fastifyCookie);

@@ -11,7 +11,7 @@ import { authGuardRoutes, IdentityService, identityRoutes } from './identity/ind
 import { PaymentsService, paymentRoutes } from './payments/index.ts';
 import { PayoutService, payoutRoutes, SplitService } from './payouts/index.ts';
 import { type Entitlements, noEntitlements } from './platform/entitlements.ts';
-import type { MediaStorage } from './platform/media/index.ts';
+import { type MediaStorage, MediaTools } from './platform/media/index.ts';
 import type { Platform } from './platform/platform.ts';
 import {
   createMediaStorage,
@@ -49,6 +49,8 @@ export interface Services {
   streams: StreamService;
   /** Where live segments and playlists are stored and served from. */
   media: MediaStorage;
+  /** The ffmpeg and ffprobe this process runs (located from the configuration, checked on demand). */
+  mediaTools: MediaTools;
   chat: ChatService;
   /** The 24/7 community room. */
   community: CommunityService;
@@ -107,6 +109,7 @@ export function createServices(platform: Platform): Services {
   });
   const community = new CommunityService({ platform, chat, store: new CommunityStore() });
   const media = createMediaStorage(platform);
+  const mediaTools = new MediaTools(platform.config);
   const ledger = new LedgerService({ db: platform.db, clock: platform.clock });
   const payments = new PaymentsService({
     platform,
@@ -146,6 +149,7 @@ export function createServices(platform: Platform): Services {
     chat,
     community,
     media,
+    mediaTools,
     ledger,
     payments,
     gifts,
@@ -206,6 +210,10 @@ export function createAppDeps(platform: Platform, services: Services): AppDeps {
       restreamRoutes({ restream: services.restream, tenants, streams: new StreamStore(), db: platform.db }),
       accountRoutes({ exports: services.exports, deletion: services.deletion, platform }),
     ],
+    // Only ingest runs ffmpeg: an API-only node is ready without it.
+    readiness: platform.config.roles.includes('ingest')
+      ? { media: () => services.mediaTools.readiness() }
+      : {},
     rootRoutes: [
       authGuardRoutes({ identity }),
       jwksRoutes({ tenants }),

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
 import { attachRealtime } from './chat/index.ts';
 import { createAppDeps, createServices } from './composition.ts';
@@ -8,6 +9,7 @@ import { DataDirLockedError } from './platform/db/lock.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { type MetricsServer, startMetricsServer } from './platform/http/metrics-endpoint.ts';
 import { capLogger } from './platform/log.ts';
+import type { MediaTools } from './platform/media/index.ts';
 import { createPlatform } from './platform/platform.ts';
 import { createIngest } from './streams/index.ts';
 import { ledgerVerify } from './wallet/index.ts';
@@ -37,6 +39,23 @@ function readConfig(): Config {
   }
 }
 
+/** Says which ffmpeg and ffprobe the ingest runs, with their versions, or why they cannot work. */
+async function logMediaTools(tools: MediaTools, log: Logger): Promise<void> {
+  const report = await tools.check();
+  const summary = {
+    ffmpeg: { path: report.ffmpeg.path, source: report.ffmpeg.source, version: report.ffmpeg.version },
+    ffprobe: { path: report.ffprobe.path, source: report.ffprobe.source, version: report.ffprobe.version },
+  };
+  if (!report.ok)
+    log.error(
+      { ...summary, errors: [report.ffmpeg.error, report.ffprobe.error].filter(Boolean) },
+      'ffmpeg/ffprobe unusable: live streams cannot be transcoded (apt-get install ffmpeg, or set FFMPEG_PATH / FFPROBE_PATH)',
+    );
+  else if (report.ffmpeg.source === 'bundled')
+    log.warn(summary, 'media tools: running the npm-bundled ffmpeg, a 2018 build; apt-get install ffmpeg');
+  else log.info(summary, 'media tools');
+}
+
 async function start(config: Config): Promise<void> {
   const platform = await createPlatform(config);
   const log = capLogger(platform.log, 'platform');
@@ -44,7 +63,8 @@ async function start(config: Config): Promise<void> {
   const roles = new Set(config.roles);
   const deps = createAppDeps(platform, services);
   const app = roles.has('api') || roles.has('realtime') ? await buildApp(deps) : null;
-  const ingest = roles.has('ingest') ? createIngest(platform, services.media) : null;
+  const ingest = roles.has('ingest') ? createIngest(platform, services.media, services.mediaTools) : null;
+  if (ingest) void logMediaTools(services.mediaTools, capLogger(platform.log, 'streams'));
   // The gateway closes with the app (a preClose hook), before the platform it uses.
   if (app && roles.has('realtime'))
     await attachRealtime(app, { platform, chat: services.chat, authenticator: deps.authenticator });

@@ -31,12 +31,23 @@ describe.each(testDatabases().map((f) => [f.name, f] as [string, TestDatabaseFac
       expect(res.json()).toEqual({ status: 'ok' });
     });
 
-    it('reports readiness of the database, bus and cache', async () => {
+    it('reports readiness of the database, bus, cache and, on an ingest node, ffmpeg and ffprobe', async () => {
       const res = await ctx.app.inject('/readyz');
       expect(res.statusCode).toBe(200);
       const body = res.json();
       expect(body.status).toBe('ready');
-      expect(Object.keys(body.checks).sort()).toEqual(['bus', 'cache', 'db']);
+      expect(Object.keys(body.checks).sort()).toEqual(['bus', 'cache', 'db', 'media']);
+      expect(body.checks.media).toMatchObject({
+        ok: true,
+        details: {
+          ffmpeg: { path: '/usr/bin/ffmpeg', source: 'debian', version: expect.stringMatching(/^\d+\.\d+/) },
+          ffprobe: {
+            path: '/usr/bin/ffprobe',
+            source: 'debian',
+            version: expect.stringMatching(/^\d+\.\d+/),
+          },
+        },
+      });
     });
 
     it('exposes Prometheus metrics including request durations by route', async () => {
@@ -182,5 +193,42 @@ describe('the web app fallback', () => {
     expect(servesWebApp('/apis-and-more')).toBe(true);
     expect(servesWebApp('/.well-known/host-meta')).toBe(false);
     expect(servesWebApp('/api?x')).toBe(false);
+  });
+});
+
+describe('readiness of the media tools', () => {
+  const database = testDatabases()[0]!;
+
+  it('is unavailable (503, with the reason) on an ingest node whose FFMPEG_PATH does not run', async () => {
+    const ctx = await createTestContext(database, {
+      env: { ROLES: 'api,ingest', FFMPEG_PATH: '/nonexistent/ffmpeg' },
+    });
+    try {
+      const res = await ctx.app.inject('/readyz');
+      expect(res.statusCode).toBe(503);
+      const body = res.json();
+      expect(body.status).toBe('unavailable');
+      expect(body.checks.db.ok).toBe(true);
+      expect(body.checks.media).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/cannot run \/nonexistent\/ffmpeg \(ENOENT\)/),
+        details: { ffmpeg: { path: '/nonexistent/ffmpeg', source: 'configured', version: null, ok: false } },
+      });
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('does not hold back a node without the ingest role, which runs no ffmpeg', async () => {
+    const ctx = await createTestContext(database, {
+      env: { ROLES: 'api', FFMPEG_PATH: '/nonexistent/ffmpeg' },
+    });
+    try {
+      const res = await ctx.app.inject('/readyz');
+      expect(res.statusCode).toBe(200);
+      expect(Object.keys(res.json().checks).sort()).toEqual(['bus', 'cache', 'db']);
+    } finally {
+      await ctx.close();
+    }
   });
 });

@@ -1,13 +1,28 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { metricsRoute } from '../platform/http/metrics-endpoint.ts';
 import type { Platform } from '../platform/platform.ts';
 
-const Check = Type.Object({ ok: Type.Boolean(), ms: Type.Number(), error: Type.Optional(Type.String()) });
+const Check = Type.Object({
+  ok: Type.Boolean(),
+  ms: Type.Number(),
+  error: Type.Optional(Type.String()),
+  details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
 const Ready = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
   checks: Type.Record(Type.String(), Check),
 });
+
+/** A readiness check beyond the platform's: whether this role can work, why not, and details to show. */
+export type ReadinessCheck = () => Promise<{
+  ok: boolean;
+  error?: string;
+  details?: Record<string, unknown>;
+}>;
+
+/** How long an extra check may take, ms: the media tools' first check spawns ffmpeg and ffprobe. */
+const EXTRA_CHECK_TIMEOUT_MS = 15_000;
 
 async function timed(
   check: () => Promise<void>,
@@ -34,8 +49,25 @@ async function timed(
   }
 }
 
-/** Liveness, readiness (database and bus reachable) and Prometheus metrics (token-guarded on this port). */
-export async function healthRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
+async function timedExtra(check: ReadinessCheck): Promise<Static<typeof Check>> {
+  let result: Awaited<ReturnType<ReadinessCheck>> = { ok: false };
+  const outcome = await timed(async () => {
+    result = await check();
+  }, EXTRA_CHECK_TIMEOUT_MS);
+  if (!outcome.ok) return outcome;
+  const { ok, error, details } = result;
+  return { ok, ms: outcome.ms, ...(error ? { error } : {}), ...(details ? { details } : {}) };
+}
+
+/**
+ * Liveness, readiness (database, bus and cache reachable, and every check in `extra`, such as
+ * the media tools on an ingest node) and Prometheus metrics (token-guarded on this port).
+ */
+export async function healthRoutes(
+  app: FastifyInstance,
+  platform: Platform,
+  extra: Record<string, ReadinessCheck> = {},
+): Promise<void> {
   const HealthBody = '{"status":"ok"}';
   app.get(
     '/healthz',
@@ -57,16 +89,22 @@ export async function healthRoutes(app: FastifyInstance, platform: Platform): Pr
     '/readyz',
     { schema: { hide: true, response: { 200: Ready, 503: Ready } }, helmet: false },
     async (_request, reply) => {
-      const [db, bus, cache] = await Promise.all([
+      const names = Object.keys(extra);
+      const [db, bus, cache, ...more] = await Promise.all([
         timed(() => platform.database.ping(), 2000),
         timed(() => platform.bus.ping(), 2000),
         timed(() => platform.cache.ping(), 2000),
+        ...names.map((name) => timedExtra(extra[name]!)),
       ]);
-      const ok = db.ok && bus.ok && cache.ok;
+      const checks: Record<string, Static<typeof Check>> = { db, bus, cache };
+      names.forEach((name, i) => {
+        checks[name] = more[i]!;
+      });
+      const ok = Object.values(checks).every((check) => check.ok);
       return reply
         .status(ok ? 200 : 503)
         .header('cache-control', 'no-store')
-        .send({ status: ok ? 'ready' : 'unavailable', checks: { db, bus, cache } });
+        .send({ status: ok ? 'ready' : 'unavailable', checks });
     },
   );
 

@@ -47,9 +47,9 @@ export interface Config {
   trustProxy: boolean;
   /** TCP port of the RTMP ingest (ingest role). */
   rtmpPort: number;
-  /** ffmpeg executable; null: `ffmpeg` on PATH, else the bundled @ffmpeg-installer binary. */
+  /** ffmpeg executable; null: Debian's /usr/bin/ffmpeg, else `ffmpeg` on PATH, else the bundled @ffmpeg-installer build (2018). */
   ffmpegPath: string | null;
-  /** ffprobe executable; null: `ffprobe` on PATH, else the bundled @ffprobe-installer binary. */
+  /** ffprobe executable; null: Debian's /usr/bin/ffprobe, else `ffprobe` on PATH (there is no bundled ffprobe). */
   ffprobePath: string | null;
   /** Payment providers: which are enabled and how to reach them (see PaymentsConfig). */
   payments: PaymentsConfig;

@@ -68,8 +68,8 @@ import { AuditStore } from '../audit/index.ts';
 import { capLogger } from '../platform/log.ts';
 import {
   LocalMediaStorage,
-  locateMediaTool,
   type MediaStorage,
+  type MediaTools,
   S3MediaStorage,
 } from '../platform/media/index.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -107,15 +107,18 @@ export function createRestreamService(platform: Platform): RestreamService {
   });
 }
 
-/** The ingest role's service on node-media-server, with ffmpeg located from the configuration. Call `start(port)`. */
-export function createIngest(platform: Platform, storage: MediaStorage): LiveIngest {
-  const ffmpegPath = locateMediaTool('ffmpeg', platform.config.ffmpegPath);
+/** The ingest role's service on node-media-server, running the located ffmpeg. Call `start(port)`. */
+export function createIngest(platform: Platform, storage: MediaStorage, tools: MediaTools): LiveIngest {
   return new LiveIngest({
     platform,
     store: new StreamStore(),
     server: new NmsIngestServer(capLogger(platform.log, 'streams').child({ part: 'rtmp' })),
     storage,
-    ffmpegPath,
-    restream: new RestreamRelay({ platform, targets: createRestreamService(platform), ffmpegPath }),
+    ffmpegPath: tools.ffmpegPath,
+    restream: new RestreamRelay({
+      platform,
+      targets: createRestreamService(platform),
+      ffmpegPath: tools.ffmpegPath,
+    }),
   });
 }

@@ -207,7 +207,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))(
         expect(segment.headers['content-type']).toBe('video/mp2t');
         const file = join(dataDir, `probe-${rendition}.ts`);
         await writeFile(file, segment.rawPayload);
-        const probed = await probe({ ffprobePath: ffprobe, ffmpegPath: ffmpeg }, file);
+        const probed = await probe(ffprobe, file);
         expect(probed.video).toMatchObject({ codec: 'h264', height });
         expect(probed.audio).toMatchObject({ codec: 'aac' });
       }

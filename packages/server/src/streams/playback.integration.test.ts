@@ -209,7 +209,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))(
       expect([raw[0], raw[188], raw[376]]).not.toEqual([0x47, 0x47, 0x47]);
       const rawFile = join(dataDir, 'encrypted.ts');
       await writeFile(rawFile, raw);
-      const blind = await probe({ ffprobePath: ffprobe, ffmpegPath: ffmpeg }, rawFile).catch(() => null);
+      const blind = await probe(ffprobe, rawFile).catch(() => null);
       expect(blind?.video ?? null).toBeNull();
       const out = join(dataDir, 'decrypted.ts');
       const decoded = await runFfmpeg([
@@ -217,7 +217,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))(
         ...['-i', `${base}/hls/${stream.id}/0/index.m3u8${q}`, '-map', '0:v', '-c', 'copy', '-t', '1', out],
       ]);
       expect(decoded.code).toBe(0);
-      const probed = await probe({ ffprobePath: ffprobe, ffmpegPath: ffmpeg }, out);
+      const probed = await probe(ffprobe, out);
       expect(probed.video).toMatchObject({ codec: 'h264', height: 240 });
 
       // A transcoder killed mid-recording is restarted and continues the same recording.
@@ -291,7 +291,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))(
         ...['-i', `${base}/vod/${vodId}/master.m3u8${q}`, '-c', 'copy', out],
       ]);
       expect(decoded).toMatchObject({ code: 0 });
-      const probed = await probe({ ffprobePath: ffprobe, ffmpegPath: ffmpeg }, out);
+      const probed = await probe(ffprobe, out);
       expect(probed.video).toMatchObject({ codec: 'h264', height: 240 });
       expect(probed.audio).toMatchObject({ codec: 'aac' });
       expect(probed.durationS).toBeGreaterThan(2);

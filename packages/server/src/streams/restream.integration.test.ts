@@ -177,7 +177,7 @@ describe('restream with real ffmpeg', () => {
     );
     expect(await Promise.all(receivers.map((r) => r.exited))).toEqual([0, 0]);
     for (const out of outputs) {
-      const probed = await probe({ ffprobePath: ffprobe, ffmpegPath: ffmpeg }, out);
+      const probed = await probe(ffprobe, out);
       expect(probed.video).toMatchObject({ codec: 'h264', width: 320, height: 240 });
       expect(probed.audio).toMatchObject({ codec: 'aac' });
       expect(probed.durationS ?? 0).toBeGreaterThan(3);

@@ -189,7 +189,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))(
       expect(segment.headers['cache-control']).toBe('public, max-age=31536000, immutable');
       const file = join(dataDir, 'live.ts');
       await writeFile(file, segment.rawPayload);
-      const probed = await probe({ ffprobePath: ffprobe, ffmpegPath: ffmpeg }, file);
+      const probed = await probe(ffprobe, file);
       expect(probed.video).toMatchObject({ codec: 'h264', height: 360 });
       expect(probed.audio).toMatchObject({ codec: 'aac' });
 

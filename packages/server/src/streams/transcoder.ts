@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import {
   buildHlsLadderArgs,
+  MasterPublisher,
   ProcessSupervisor,
   parseProgress,
   transcodeLagS,
@@ -123,6 +124,8 @@ export interface TranscodeJob {
 export class LiveTranscoder {
   readonly #supervisor: ProcessSupervisor;
   readonly #outputDir: string;
+  readonly #master: MasterPublisher;
+  readonly #log: Logger;
   #first: { wallS: number; outS: number } | null = null;
   #health: { speed: number | null; lagS: number } | null = null;
   /** Called on every progress report. */
@@ -135,6 +138,8 @@ export class LiveTranscoder {
     onGiveUp: (reason: TranscoderFailure) => void,
   ) {
     this.#outputDir = outputDir;
+    this.#log = deps.log;
+    this.#master = new MasterPublisher({ outputDir, rungs: job.rungs, fps: job.fps });
     const args = (run: number) => liveTranscodeArgs(job, outputDir, run);
     this.#supervisor = new ProcessSupervisor({
       spec: { command: deps.ffmpegPath, args },
@@ -185,6 +190,14 @@ export class LiveTranscoder {
     const lagS = transcodeLagS(wallS - this.#first.wallS, outTimeS - this.#first.outS);
     this.#health = { speed, lagS };
     this.onHealth?.(this.#health);
+    // Progress comes every 0.5 s: often enough to publish the master soon after ffmpeg writes its own.
+    void this.#publishMaster(false);
+  }
+
+  #publishMaster(finished: boolean): Promise<void> {
+    return this.#master.refresh(finished).catch((err: unknown) => {
+      this.#log.warn({ err, streamId: this.job.streamId }, 'could not publish the master playlist');
+    });
   }
 
   /** The running ffmpeg's pid, or null. */
@@ -204,8 +217,12 @@ export class LiveTranscoder {
     this.#supervisor.start();
   }
 
-  /** Stops ffmpeg (it flushes the last segment on end of input) and waits for it to exit. */
-  stop(): Promise<void> {
-    return this.#supervisor.stop();
+  /**
+   * Stops ffmpeg (it flushes the last segment on end of input), waits for it to exit, then
+   * publishes the master playlist with the rates measured over every segment.
+   */
+  async stop(): Promise<void> {
+    await this.#supervisor.stop();
+    await this.#publishMaster(true);
   }
 }

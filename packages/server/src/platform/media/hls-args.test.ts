@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildHlsLadderArgs, buildProbeArgs, gopFrames, type HlsLadderSpec } from './hls-args.ts';
+import {
+  buildHlsLadderArgs,
+  buildProbeArgs,
+  buildSmokeClipArgs,
+  gopFrames,
+  type HlsLadderSpec,
+} from './hls-args.ts';
 
 const base: HlsLadderSpec = {
   input: 'pipe:0',
@@ -103,7 +109,7 @@ describe('buildHlsLadderArgs', () => {
       '-hls_segment_filename',
       '/media/live/str_1/%v/a1b2_0_%05d.ts',
       '-master_pl_name',
-      'master.m3u8',
+      'encoder-master.m3u8',
       '-var_stream_map',
       'v:0,a:0 v:1,a:1',
       '/media/live/str_1/%v/index.m3u8',
@@ -184,7 +190,7 @@ describe('buildHlsLadderArgs', () => {
       '-hls_segment_filename',
       '/media/live/str_1/%v/a1b2_0_%05d.ts',
       '-master_pl_name',
-      'master.m3u8',
+      'encoder-master.m3u8',
       '-var_stream_map',
       'v:0',
       '/media/live/str_1/%v/index.m3u8',
@@ -217,5 +223,13 @@ describe('buildProbeArgs', () => {
       '-show_format',
       '/tmp/a.ts',
     ]);
+  });
+});
+
+describe('buildSmokeClipArgs', () => {
+  it('encodes a tiny H.264 + AAC MPEG-TS clip to stdout', () => {
+    expect(buildSmokeClipArgs().join(' ')).toBe(
+      '-hide_banner -loglevel error -nostdin -f lavfi -i color=size=64x64:rate=10 -f lavfi -i anullsrc=r=48000:cl=stereo -t 0.3 -c:v libx264 -preset ultrafast -c:a aac -f mpegts pipe:1',
+    );
   });
 });

@@ -1,4 +1,5 @@
 /** Pure builders of ffmpeg argument lists. They spawn nothing; the runner does. */
+import { bufsizeKbit, maxrateKbps } from './hls-bandwidth.ts';
 
 /** One output rendition: height in pixels, bitrates in kbit/s. */
 export interface LadderRung {
@@ -44,8 +45,13 @@ export function gopFrames(fps: number, segmentSeconds: number): number {
   return Math.max(1, Math.round(fps * segmentSeconds));
 }
 
-/** File name of the master playlist inside the output folder. */
+/** File name of the master playlist inside the output folder (written from ffmpeg's, with measured rates). */
 export const MASTER_PLAYLIST = 'master.m3u8';
+/**
+ * File name of ffmpeg's own master playlist: never served, since its BANDWIDTH is only
+ * (target video + audio) × 1.1, which segments exceed; MASTER_PLAYLIST is written from it.
+ */
+export const ENCODER_MASTER_PLAYLIST = 'encoder-master.m3u8';
 /** File name of each rendition's media playlist inside `<n>/`. */
 export const VARIANT_PLAYLIST = 'index.m3u8';
 /** File name of the live poster inside the output folder. */
@@ -54,7 +60,8 @@ export const THUMBNAIL_FILE = 'thumb.jpg';
 /**
  * The ffmpeg arguments that turn one live input into an HLS ladder: one scaled x264 rendition
  * per rung (plus AAC when the source has audio), key frames forced on every segment boundary so
- * that all renditions cut at the same instants, a master playlist, and an optional poster JPEG.
+ * that all renditions cut at the same instants, ffmpeg's master playlist (ENCODER_MASTER_PLAYLIST),
+ * and an optional poster JPEG.
  */
 export function buildHlsLadderArgs(spec: HlsLadderSpec): string[] {
   const n = spec.rungs.length;
@@ -87,9 +94,9 @@ export function buildHlsLadderArgs(spec: HlsLadderSpec): string[] {
       `-b:v:${i}`,
       `${rung.videoKbps}k`,
       `-maxrate:v:${i}`,
-      `${Math.round(rung.videoKbps * 1.1)}k`,
+      `${maxrateKbps(rung)}k`,
       `-bufsize:v:${i}`,
-      `${Math.round(rung.videoKbps * 1.5)}k`,
+      `${bufsizeKbit(rung)}k`,
     );
     if (spec.hasAudio) args.push(`-c:a:${i}`, 'aac', `-b:a:${i}`, `${rung.audioKbps}k`);
   });
@@ -126,7 +133,7 @@ export function buildHlsLadderArgs(spec: HlsLadderSpec): string[] {
     '-hls_segment_filename',
     `${spec.outputDir}/%v/${spec.segmentPrefix}_%05d.ts`,
     '-master_pl_name',
-    MASTER_PLAYLIST,
+    ENCODER_MASTER_PLAYLIST,
     '-var_stream_map',
     streamMap,
     `${spec.outputDir}/%v/${VARIANT_PLAYLIST}`,
@@ -154,7 +161,34 @@ export function buildProbeArgs(input: string): string[] {
   return ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', input];
 }
 
-/** The ffmpeg arguments that only print what `input` contains (to stderr) and exit. */
-export function buildInfoArgs(input: string): string[] {
-  return ['-hide_banner', '-nostdin', '-i', input];
+/**
+ * The ffmpeg arguments that encode a tiny H.264 + AAC MPEG-TS clip (64x64, 0.3 s) to stdout, the
+ * codecs every ladder uses: proof that an ffmpeg build can transcode, and input to check ffprobe.
+ */
+export function buildSmokeClipArgs(): string[] {
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=size=64x64:rate=10',
+    '-f',
+    'lavfi',
+    '-i',
+    'anullsrc=r=48000:cl=stereo',
+    '-t',
+    '0.3',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-c:a',
+    'aac',
+    '-f',
+    'mpegts',
+    'pipe:1',
+  ];
 }

@@ -1,8 +1,9 @@
 /** Media tools: ffmpeg/ffprobe location, pure argument builders, probing, process supervision, storage. */
 export {
   buildHlsLadderArgs,
-  buildInfoArgs,
   buildProbeArgs,
+  buildSmokeClipArgs,
+  ENCODER_MASTER_PLAYLIST,
   gopFrames,
   type HlsLadderSpec,
   type LadderRung,
@@ -10,14 +11,55 @@ export {
   THUMBNAIL_FILE,
   VARIANT_PLAYLIST,
 } from './hls-args.ts';
-export { bundledPath, findOnPath, locateMediaTool, type MediaTool } from './media.locator.ts';
+export {
+  AVERAGE_MARGIN,
+  bufsizeKbit,
+  type DeclaredVariant,
+  declaredRates,
+  estimatedRates,
+  formatMasterPlaylist,
+  type MasterVariant,
+  maxrateKbps,
+  PEAK_MARGIN,
+  type PlaylistSegment,
+  parseAttributes,
+  parseMasterPlaylist,
+  parseMediaPlaylist,
+  REPRESENTATIVE_S,
+  type RungRates,
+  SegmentBitrateMeter,
+} from './hls-bandwidth.ts';
+export { MasterPublisher, type MasterPublisherOptions } from './master.publisher.ts';
+export { mediaErrors } from './media.errors.ts';
+export {
+  bundledPath,
+  DEBIAN_BIN_DIR,
+  findMediaTool,
+  findOnPath,
+  type LocatedTool,
+  type LocateOptions,
+  locateMediaTool,
+  type MediaTool,
+  type MediaToolSource,
+} from './media.locator.ts';
+export {
+  checkMediaTools,
+  MEDIA_CHECK_TIMEOUT_MS,
+  MEDIA_RECHECK_MS,
+  type MediaReadiness,
+  type MediaToolStatus,
+  MediaTools,
+  type MediaToolsReport,
+  parseToolVersion,
+} from './media.tools.ts';
 export {
   type ProbeResult,
-  type ProbeTools,
-  parseFfmpegInfo,
   parseFrameRate,
   parseProbe,
   probe,
+  probeFailure,
+  runMediaTool,
+  type ToolRun,
 } from './probe.ts';
 export { type ChildSpec, ProcessSupervisor, type SupervisorOptions } from './process.supervisor.ts';
 export { type FfmpegProgress, parseProgress, transcodeLagS } from './progress.ts';

@@ -1,5 +1,9 @@
-import { execFile } from 'node:child_process';
-import { buildInfoArgs, buildProbeArgs } from './hls-args.ts';
+import { spawn } from 'node:child_process';
+import { Type } from 'typebox';
+import { Value } from 'typebox/value';
+import type { AppError } from '../errors.ts';
+import { buildProbeArgs } from './hls-args.ts';
+import { mediaErrors } from './media.errors.ts';
 
 /** What ffprobe found in a media file or stream. */
 export interface ProbeResult {
@@ -11,19 +15,25 @@ export interface ProbeResult {
   audio: { codec: string; sampleRate: number; channels: number } | null;
 }
 
-interface RawProbe {
-  streams?: {
-    codec_type?: string;
-    codec_name?: string;
-    width?: number;
-    height?: number;
-    avg_frame_rate?: string;
-    r_frame_rate?: string;
-    sample_rate?: string;
-    channels?: number;
-  }[];
-  format?: { format_name?: string; duration?: string };
-}
+/** The part of ffprobe's `-print_format json -show_streams -show_format` answer that is read. */
+const RawProbe = Type.Object({
+  streams: Type.Array(
+    Type.Object({
+      codec_type: Type.Optional(Type.String()),
+      codec_name: Type.Optional(Type.String()),
+      width: Type.Optional(Type.Integer({ minimum: 0 })),
+      height: Type.Optional(Type.Integer({ minimum: 0 })),
+      avg_frame_rate: Type.Optional(Type.String()),
+      r_frame_rate: Type.Optional(Type.String()),
+      sample_rate: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+      channels: Type.Optional(Type.Integer({ minimum: 0 })),
+    }),
+  ),
+  format: Type.Object({
+    format_name: Type.Optional(Type.String()),
+    duration: Type.Optional(Type.String()),
+  }),
+});
 
 /** Parses ffprobe's `num/den` frame rate, null when unknown (`0/0`). */
 export function parseFrameRate(rate: string | undefined): number | null {
@@ -33,14 +43,30 @@ export function parseFrameRate(rate: string | undefined): number | null {
   return Math.round((num / den) * 1000) / 1000;
 }
 
-/** Turns ffprobe's JSON into a ProbeResult (first video and first audio stream). */
+/**
+ * Turns ffprobe's JSON into a ProbeResult (first video and first audio stream). Throws
+ * MEDIA_PROBE_FAILED when the text is not ffprobe's JSON answer, and MEDIA_NOT_MEDIA when it
+ * names neither a video nor an audio stream.
+ */
 export function parseProbe(json: string): ProbeResult {
-  const raw = JSON.parse(json) as RawProbe;
-  const video = raw.streams?.find((s) => s.codec_type === 'video');
-  const audio = raw.streams?.find((s) => s.codec_type === 'audio');
-  const duration = raw.format?.duration ? Number(raw.format.duration) : Number.NaN;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw mediaErrors.MEDIA_PROBE_FAILED('ffprobe printed something other than JSON');
+  }
+  if (!Value.Check(RawProbe, raw)) {
+    const first = Value.Errors(RawProbe, raw)[0];
+    throw mediaErrors.MEDIA_PROBE_FAILED(
+      `ffprobe's answer is not in the expected shape (${first?.instancePath || '/'} ${first?.message ?? ''})`.trim(),
+    );
+  }
+  const video = raw.streams.find((s) => s.codec_type === 'video');
+  const audio = raw.streams.find((s) => s.codec_type === 'audio');
+  if (!video && !audio) throw mediaErrors.MEDIA_NOT_MEDIA();
+  const duration = raw.format.duration ? Number(raw.format.duration) : Number.NaN;
   return {
-    format: raw.format?.format_name ?? 'unknown',
+    format: raw.format.format_name ?? 'unknown',
     durationS: Number.isFinite(duration) ? duration : null,
     video: video
       ? {
@@ -60,77 +86,99 @@ export function parseProbe(json: string): ProbeResult {
   };
 }
 
-/**
- * Reads the same facts from `ffmpeg -i` output (stderr), for when ffprobe is unusable: the
- * ffprobe build bundled by @ffprobe-installer crashes (SIGSEGV) on file input on some machines.
- */
-export function parseFfmpegInfo(stderr: string): ProbeResult {
-  const format = /^Input #0, ([^,]+(?:,[^ ,]+)*), from/m.exec(stderr)?.[1] ?? 'unknown';
-  const d = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
-  const durationS = d ? Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]) : null;
-  const videoLine = /Stream #0:\d+.*?: Video: (.*)$/m.exec(stderr)?.[1];
-  const audioLine = /Stream #0:\d+.*?: Audio: (.*)$/m.exec(stderr)?.[1];
-  let video: ProbeResult['video'] = null;
-  if (videoLine) {
-    const size = /, (\d{2,5})x(\d{2,5})/.exec(videoLine);
-    const fps = /, (\d+(?:\.\d+)?) fps/.exec(videoLine);
-    video = {
-      codec: videoLine.split(/[ ,]/)[0] ?? 'unknown',
-      width: size ? Number(size[1]) : 0,
-      height: size ? Number(size[2]) : 0,
-      fps: fps ? Number(fps[1]) : null,
-    };
-  }
-  let audio: ProbeResult['audio'] = null;
-  if (audioLine) {
-    const rate = /, (\d+) Hz/.exec(audioLine);
-    const layout = /Hz, ([a-z0-9.()]+)/.exec(audioLine)?.[1] ?? '';
-    const channels =
-      layout === 'mono' ? 1 : layout === 'stereo' ? 2 : Number(/^(\d+)/.exec(layout)?.[1] ?? 0);
-    audio = {
-      codec: audioLine.split(/[ ,]/)[0] ?? 'unknown',
-      sampleRate: rate ? Number(rate[1]) : 0,
-      channels,
-    };
-  }
-  return { format, durationS, video, audio };
+/** How a media tool run ended. */
+export interface ToolRun {
+  /** Exit code, null when killed by a signal. */
+  code: number | null;
+  /** The signal that ended it (`SIGSEGV` for a crash, `SIGKILL` after the timeout), or null. */
+  signal: NodeJS.Signals | null;
+  /** Why it could not start (ENOENT, EACCES), or null. */
+  spawnError: string | null;
+  timedOut: boolean;
+  stdout: Buffer;
+  stderr: string;
 }
 
-function run(command: string, args: string[], timeoutMs: number) {
-  return new Promise<{
-    error: (Error & { signal?: string | null; code?: unknown }) | null;
-    stdout: string;
-    stderr: string;
-  }>((resolve) => {
-    execFile(
-      command,
-      args,
-      { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ error, stdout, stderr }),
-    );
+/** Most bytes of stdout a tool run keeps (a probe answer or a smoke-test clip). */
+const MAX_STDOUT_BYTES = 8 * 1024 * 1024;
+
+/** Runs a media tool to completion, feeding `input` on stdin when given; never rejects. */
+export function runMediaTool(
+  command: string,
+  args: readonly string[],
+  options: { timeoutMs: number; input?: Buffer },
+): Promise<ToolRun> {
+  return new Promise((resolve) => {
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let stderr = '';
+    let timedOut = false;
+    let spawnError: string | null = null;
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (outBytes + chunk.length > MAX_STDOUT_BYTES) return;
+      out.push(chunk);
+      outBytes += chunk.length;
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-16_384);
+    });
+    // A tool that exits before reading all of stdin closes the pipe: not an error of ours.
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      spawnError = error.code ?? error.message;
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, spawnError, timedOut, stdout: Buffer.concat(out), stderr });
+    });
   });
 }
 
-/** The tools `probe` may run. */
-export interface ProbeTools {
-  ffprobePath: string;
-  /** Used when ffprobe crashes or cannot start. */
-  ffmpegPath?: string;
+/** The last non-empty line ffprobe or ffmpeg printed to stderr. */
+function lastLine(stderr: string): string {
+  return (
+    stderr
+      .trim()
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop() ?? ''
+  );
+}
+
+/** The coded error for a failed ffprobe run on `input`. */
+export function probeFailure(run: ToolRun, input: string): AppError {
+  const said = lastLine(run.stderr);
+  if (run.spawnError) return mediaErrors.MEDIA_PROBE_FAILED(`ffprobe could not start (${run.spawnError})`);
+  if (run.timedOut) return mediaErrors.MEDIA_PROBE_FAILED(`ffprobe gave no answer in time on ${input}`);
+  if (run.signal) return mediaErrors.MEDIA_PROBE_FAILED(`ffprobe crashed (${run.signal}) on ${input}`);
+  if (/No such file or directory/.test(said))
+    return mediaErrors.MEDIA_INPUT_MISSING(`No such media file: ${input}`);
+  if (/Invalid data found|could not find codec parameters|unsupported|moov atom not found/i.test(said))
+    return mediaErrors.MEDIA_NOT_MEDIA(`${input} holds no audio or video that can be read: ${said}`);
+  return mediaErrors.MEDIA_PROBE_FAILED(`ffprobe failed on ${input}: ${said || `exit code ${run.code}`}`);
 }
 
 /**
- * Describes `input` (a path or URL) with ffprobe, falling back to parsing `ffmpeg -i` when
- * ffprobe crashes or cannot start. Rejects when neither can read it within `timeoutMs`.
+ * Describes `input` (a path or URL, or `pipe:0` with `stdin`) with ffprobe. Rejects with a coded
+ * AppError: MEDIA_INPUT_MISSING, MEDIA_NOT_MEDIA, or MEDIA_PROBE_FAILED (crash, timeout, bad answer).
  */
-export async function probe(tools: ProbeTools, input: string, timeoutMs = 15_000): Promise<ProbeResult> {
-  const probed = await run(tools.ffprobePath, buildProbeArgs(input), timeoutMs);
-  if (!probed.error) return parseProbe(probed.stdout);
-  const crashed = Boolean(probed.error.signal) || typeof probed.error.code === 'string';
-  if (crashed && tools.ffmpegPath) {
-    const info = await run(tools.ffmpegPath, buildInfoArgs(input), timeoutMs);
-    const result = parseFfmpegInfo(info.stderr);
-    if (result.video || result.audio) return result;
-  }
-  const reason = probed.stderr.trim().split('\n').pop() || probed.error.signal || probed.error.message;
-  throw new Error(`ffprobe failed on ${input}: ${reason}`);
+export async function probe(
+  ffprobePath: string,
+  input: string,
+  options: { timeoutMs?: number; stdin?: Buffer } = {},
+): Promise<ProbeResult> {
+  const run = await runMediaTool(ffprobePath, buildProbeArgs(input), {
+    timeoutMs: options.timeoutMs ?? 15_000,
+    input: options.stdin,
+  });
+  if (run.code !== 0) throw probeFailure(run, input);
+  return parseProbe(run.stdout.toString('utf8'));
 }
