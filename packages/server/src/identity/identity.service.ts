@@ -5,14 +5,18 @@ import { UserAdminService } from './admin.service.ts';
 import { CreatorService } from './creators.service.ts';
 import { IdentityContext } from './identity.context.ts';
 import { toUser, type User } from './identity.schemas.ts';
+import { MfaService } from './mfa.service.ts';
 import { RecoveryService } from './recovery.service.ts';
 import type { SessionPrincipal } from './sessions.ts';
+import { SignupService } from './signup.service.ts';
 import { TelegramService } from './telegram.service.ts';
 
 /** Site accounts: sign-up and sign-in (password or Telegram), sessions, recovery, roles and creator applications. */
 export class IdentityService {
   readonly ctx: IdentityContext;
   readonly accounts: AccountService;
+  readonly signup: SignupService;
+  readonly mfa: MfaService;
   readonly recovery: RecoveryService;
   readonly telegram: TelegramService;
   readonly creators: CreatorService;
@@ -20,7 +24,9 @@ export class IdentityService {
 
   constructor(deps: { platform: Platform; audit: AuditStore }) {
     this.ctx = new IdentityContext(deps.platform, deps.audit);
-    this.accounts = new AccountService(this.ctx);
+    this.mfa = new MfaService(this.ctx);
+    this.accounts = new AccountService(this.ctx, this.mfa);
+    this.signup = new SignupService(this.ctx);
     this.recovery = new RecoveryService(this.ctx);
     this.telegram = new TelegramService(this.ctx, this.accounts);
     this.creators = new CreatorService(this.ctx);

@@ -5,6 +5,7 @@ import { authRoutes } from './auth.routes.ts';
 import { guardRoutes } from './guard.routes.ts';
 import type { IdentityService } from './identity.service.ts';
 import { meRoutes } from './me.routes.ts';
+import { mfaRoutes } from './mfa.routes.ts';
 
 export { identityErrors } from './identity.errors.ts';
 export { roleAtLeast } from './identity.rules.ts';
@@ -14,7 +15,12 @@ export type { SessionPrincipal } from './sessions.ts';
 
 /** Every identity route under `/api/v1`: auth, the signed-in user's account, and user administration. */
 export function identityRoutes(deps: { identity: IdentityService; platform: Platform }): FastifyPluginAsync {
-  const plugins = [authRoutes(deps), meRoutes(deps), adminUserRoutes(deps)];
+  const plugins = [
+    authRoutes(deps),
+    meRoutes(deps),
+    adminUserRoutes(deps),
+    mfaRoutes({ identity: deps.identity, config: deps.platform.config }),
+  ];
   return async (app) => {
     for (const plugin of plugins) await app.register(plugin);
   };
