@@ -97,10 +97,6 @@ export class SignupService {
           created_at: now,
           updated_at: now,
         });
-        await tx
-          .deleteFrom('signup_requests')
-          .where('email_normalized', '=', request.email_normalized)
-          .execute();
         await ctx.audit.record(
           tx,
           {

@@ -1,4 +1,5 @@
 import { chatMessages } from '../features/chat/chat.i18n.ts';
+import { identityMessages } from '../features/identity/identity.i18n.ts';
 import { liveMessages } from '../features/live/live.i18n.ts';
 import { moneyMessages } from '../features/money/money.i18n.ts';
 import { en as coreEn } from './i18n.en.ts';
@@ -6,7 +7,13 @@ import { es as coreEs } from './i18n.es.ts';
 import type { Locale } from './types.ts';
 
 /** English, the reference dictionary: the app shell's messages and each feature's. */
-const en = { ...coreEn, ...liveMessages.en, ...chatMessages.en, ...moneyMessages.en };
+const en = {
+  ...coreEn,
+  ...liveMessages.en,
+  ...chatMessages.en,
+  ...moneyMessages.en,
+  ...identityMessages.en,
+};
 
 /** Every translatable message. */
 export type MessageKey = keyof typeof en;
@@ -23,7 +30,13 @@ export const LOCALES: readonly Locale[] = ['en', 'es'];
 /** Dictionaries by locale. */
 export const DICTIONARIES: Record<Locale, Dictionary> = {
   en,
-  es: { ...coreEs, ...liveMessages.es, ...chatMessages.es, ...moneyMessages.es },
+  es: {
+    ...coreEs,
+    ...liveMessages.es,
+    ...chatMessages.es,
+    ...moneyMessages.es,
+    ...identityMessages.es,
+  },
 };
 
 /** Native names shown in the language switcher (not translated on purpose). */
