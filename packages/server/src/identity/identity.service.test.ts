@@ -34,7 +34,7 @@ describe.each(variants)('identity service on %s', (_name, factory, redis) => {
           email: member.email,
           displayName: member.user.displayName,
           role: 'member',
-          emailVerified: false,
+          emailVerified: true,
         },
         sessionId: expect.stringMatching(/^[0-9a-f]{64}$/),
         csrfToken: member.csrfToken,

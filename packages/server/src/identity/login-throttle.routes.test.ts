@@ -76,8 +76,10 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))(
         else expect(res.statusCode).toBe(401);
       }
       expect(refused).toBeGreaterThan(0);
+      // Past 10 failures from unknown places the account itself slows strangers down.
       for (let i = 0; i < 12; i++) {
-        expect((await login(owner.email, `guess ${i}`, `10.24.0.${i + 1}`)).statusCode).toBe(401);
+        const res = await login(owner.email, `guess ${i}`, `10.24.0.${i + 1}`);
+        expect([401, 429]).toContain(res.statusCode);
       }
       const stranger = await login(owner.email, owner.password, '10.25.0.1');
       expect(stranger.statusCode).toBe(429);

@@ -114,7 +114,7 @@ export function VerifyEmailPage() {
           </Notice>
         )}
         {user && !user.emailVerified && <ResendVerification />}
-        {status === 'anonymous' && (
+        {status === 'anonymous' && !signedUp && (
           <p className="muted">
             {t('verify.loginToResend')} <Link to="/login?next=%2Fverify-email">{t('nav.login')}</Link>
           </p>
