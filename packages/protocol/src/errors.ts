@@ -9,6 +9,9 @@ export const ErrorBody = Type.Object(
     }),
     message: Type.String(),
     details: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    retryAfterS: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'When throttled: seconds to wait before trying again' }),
+    ),
   },
   { $id: 'ErrorBody', title: 'Error' },
 );

@@ -1,6 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { newUserId } from '../src/identity/accounts.service.ts';
+import { mailedToken } from '../src/identity/identity.fixtures.ts';
+import { verifyEmailMail } from '../src/identity/identity.mails.ts';
+import { toUser } from '../src/identity/index.ts';
+import type { Db } from '../src/platform/db/schema.ts';
 import type { TestContext } from './harness.ts';
+
+const databases = new WeakMap<FastifyInstance, Db>();
+
+/** Lets `signUp` read the sign-up mail of an app built for a test; the harness calls it. */
+export function rememberDatabase(app: FastifyInstance, db: Db): void {
+  databases.set(app, db);
+}
 
 /** A user as the API returns it. */
 export interface TestUser {
@@ -44,7 +56,10 @@ function sessionCookie(setCookie: string | string[] | undefined): string {
   throw new Error('the response set no session cookie');
 }
 
-/** Registers a new member through POST /api/v1/auth/register and returns their session. */
+/**
+ * Signs a new member up as a person would: POST /api/v1/auth/register, then the link from the mail
+ * (POST /api/v1/auth/verify-email), which creates the account and signs it in.
+ */
 export async function signUp(app: FastifyInstance, overrides: UserOverrides = {}): Promise<TestSession> {
   const tag = unique();
   const email = overrides.email ?? `user-${tag}@example.com`;
@@ -55,12 +70,18 @@ export async function signUp(app: FastifyInstance, overrides: UserOverrides = {}
     url: '/api/v1/auth/register',
     payload: { email, password, displayName },
   });
-  if (res.statusCode !== 201) throw new Error(`sign-up failed: ${res.statusCode} ${res.body}`);
-  const body = res.json() as { user: TestUser; csrfToken: string };
+  if (res.statusCode !== 202) throw new Error(`sign-up failed: ${res.statusCode} ${res.body}`);
+  const db = databases.get(app);
+  if (!db) throw new Error('signUp needs an app from the test harness (rememberDatabase)');
+  const token = await mailedToken(db, email, '/verify-email');
+  const verified = await app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token } });
+  if (verified.statusCode !== 200)
+    throw new Error(`sign-up link failed: ${verified.statusCode} ${verified.body}`);
+  const body = verified.json() as { user: TestUser; csrfToken: string };
   return {
     user: body.user,
     csrfToken: body.csrfToken,
-    cookie: sessionCookie(res.headers['set-cookie']),
+    cookie: sessionCookie(verified.headers['set-cookie']),
     email,
     password,
   };
@@ -96,4 +117,41 @@ export function authHeaders(session: Pick<TestSession, 'cookie' | 'csrfToken'>):
   'x-csrf-token': string;
 } {
   return { cookie: session.cookie, 'x-csrf-token': session.csrfToken };
+}
+
+/**
+ * A signed-in member whose email is not verified yet, with a verification link in the outbox: an
+ * account from before sign-up needed the link first (sign-ups through the API arrive verified).
+ */
+export async function unverifiedMember(ctx: TestContext): Promise<TestSession> {
+  const identity = ctx.services.identity.ctx;
+  const tag = unique();
+  const email = `legacy-${tag}@example.com`;
+  const password = `pw-${tag}-long-enough`;
+  const passwordHash = await identity.hasher.hash(password);
+  const now = identity.now();
+  const { user, session } = await identity.db.transaction().execute(async (tx) => {
+    const row = await identity.users.insert(tx, {
+      id: newUserId(now),
+      app_id: identity.appId,
+      email,
+      email_normalized: email,
+      password_hash: passwordHash,
+      display_name: `Legacy ${tag}`,
+      created_at: now,
+      updated_at: now,
+    });
+    await identity.queueVerification(tx, row, now, (link) => verifyEmailMail('en', row.display_name, link));
+    return {
+      user: row,
+      session: await identity.sessions.create(tx, row.id, { ip: null, userAgent: null }, now),
+    };
+  });
+  return {
+    user: toUser(user) as TestUser,
+    cookie: `pnptv_session=${session.token}`,
+    csrfToken: session.csrfToken,
+    email,
+    password,
+  };
 }

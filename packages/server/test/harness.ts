@@ -7,6 +7,7 @@ import type { DatabaseHandle } from '../src/platform/db/database.ts';
 import type { HostResolver } from '../src/platform/http/outbound.ts';
 import { createPlatform, type Platform } from '../src/platform/platform.ts';
 import type { TestDatabaseFactory } from './databases.ts';
+import { rememberDatabase } from './factories.ts';
 
 /** A whole server in-process: platform, services and the Fastify app (not listening). */
 export interface TestContext {
@@ -55,6 +56,7 @@ export async function createTestContext(
   const services = createServices(platform);
   const app = await buildApp(createAppDeps(platform, services));
   await app.ready();
+  rememberDatabase(app, platform.db);
   return {
     platform,
     services,

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { type ClientToServerEvents, REALTIME_PATH, type ServerToClientEvents } from '@pnptv/protocol';
 import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
+import { rememberDatabase } from '../../test/factories.ts';
 import { buildApp } from '../app.ts';
 import { createAppDeps, createServices, type Services } from '../composition.ts';
 import { loadConfig } from '../platform/config.ts';
@@ -46,6 +47,7 @@ export async function startRealtimeNode(
   const services = createServices(platform);
   const deps = createAppDeps(platform, services);
   const app = await buildApp(deps);
+  rememberDatabase(app, platform.db);
   const gateway = await attachRealtime(app, {
     platform,
     chat: services.chat,

@@ -1,113 +1,84 @@
 import { actorOf } from '../audit/index.ts';
-import { AppError } from '../platform/errors.ts';
+import { RetryAfterError } from '../platform/errors.ts';
 import type { SessionUser } from '../platform/http/auth.ts';
-import { newId, sha256Hex } from '../platform/ids.ts';
+import { newId } from '../platform/ids.ts';
 import type { IdentityContext, RequestMeta, SessionMeta, SignedIn } from './identity.context.ts';
 import { identityErrors, invalidField } from './identity.errors.ts';
-import { verifyEmailMail } from './identity.mails.ts';
 import { cleanDisplayName, normaliseEmail, passwordProblem } from './identity.rules.ts';
-import { CONSTRAINTS, isUniqueViolation, type UserRow } from './identity.store.ts';
+import type { UserRow } from './identity.store.ts';
+import type { LoginAttempt } from './login-throttle.ts';
+import { MFA_PENDING_TTL_MS } from './mfa.rules.ts';
+import type { MfaService } from './mfa.service.ts';
 
-/** Login throttling: failed attempts allowed per account and per client address in the window. */
-export const LOGIN_LIMITS = { perAccount: 10, perIp: 50, windowMs: 15 * 60_000 } as const;
+/** Failed password changes allowed per account in the window (the current password is being guessed). */
+export const PASSWORD_CHANGE_LIMIT = { limit: 10, windowMs: 15 * 60_000 } as const;
 
-/** An error that tells the client when to try again (sent as `retry-after`, seconds). */
-export class RetryAfterError extends AppError {
-  constructor(
-    base: AppError,
-    readonly retryAfterS: number,
-  ) {
-    super(base.code, base.status, base.message);
-  }
-}
+export { RetryAfterError };
 
-/** Sign-up, sign-in, sign-out and the signed-in user's own account. */
+/** Where a password sign-in ended: a session, or a pending login waiting for the second factor. */
+export type LoginOutcome =
+  | { kind: 'session'; signedIn: SignedIn; deviceCookie: string }
+  | { kind: 'second_factor'; mfaToken: string; expiresInS: number };
+
+/** Sign-in, sign-out and the signed-in user's own account. */
 export class AccountService {
-  constructor(private readonly ctx: IdentityContext) {}
+  constructor(
+    private readonly ctx: IdentityContext,
+    private readonly mfa: MfaService,
+  ) {}
 
-  /** Creates a member account, signs it in and queues the verification mail. */
-  async register(
-    input: { email: string; password: string; displayName: string },
-    meta: RequestMeta,
-  ): Promise<SignedIn> {
+  /**
+   * Signs in with email and password. Wrong passwords slow down the (account, address) pair with growing
+   * delays; a browser that signed into the account before skips the per-address and account-wide gates.
+   */
+  async login(input: { email: string; password: string }, meta: RequestMeta): Promise<LoginOutcome> {
     const ctx = this.ctx;
-    const fields = ctx.checkNewAccount(input);
-    const passwordHash = await ctx.hasher.hash(input.password);
-    const now = ctx.now();
-    let signedIn: SignedIn;
-    try {
-      signedIn = await ctx.db.transaction().execute(async (tx) => {
-        const user = await ctx.users.insert(tx, {
-          id: newUserId(now),
-          app_id: ctx.appId,
-          email: fields.email,
-          email_normalized: fields.emailNormalized,
-          password_hash: passwordHash,
-          display_name: fields.displayName,
-          created_at: now,
-          updated_at: now,
-        });
-        await ctx.queueVerification(tx, user, now, (link) =>
-          verifyEmailMail(user.locale, user.display_name, link),
-        );
-        const session = await ctx.sessions.create(tx, user.id, meta, now);
-        await ctx.audit.record(
-          tx,
-          {
-            appId: ctx.appId,
-            actorType: 'user',
-            actorId: user.id,
-            ip: meta.ip,
-            action: 'user.register',
-            targetType: 'user',
-            targetId: user.id,
-            data: { method: 'password' },
-          },
-          now,
-        );
-        return { user, session };
-      });
-    } catch (error) {
-      if (isUniqueViolation(error, CONSTRAINTS.email)) throw identityErrors.IDENTITY_EMAIL_TAKEN();
-      throw error;
-    }
-    ctx.userCreated(signedIn.user.id);
-    return signedIn;
-  }
-
-  /** Signs in with email and password, throttled per account and per client address. */
-  async login(input: { email: string; password: string }, meta: RequestMeta): Promise<SignedIn> {
-    const ctx = this.ctx;
-    const limiter = ctx.platform.rateLimiter;
-    const email = normaliseEmail(input.email);
-    const accountKey = loginAccountKey(email);
-    const ipKey = `identity:login:ip:${meta.ip ?? 'unknown'}`;
-    const { perAccount, perIp, windowMs } = LOGIN_LIMITS;
-    const [account, ip] = await Promise.all([
-      limiter.peek(accountKey, perAccount, windowMs),
-      limiter.peek(ipKey, perIp, windowMs),
-    ]);
-    if (!account.allowed || !ip.allowed) {
-      const waitMs = Math.max(account.allowed ? 0 : account.retryAfterMs, ip.allowed ? 0 : ip.retryAfterMs);
-      throw new RetryAfterError(
-        identityErrors.IDENTITY_LOGIN_THROTTLED(),
-        Math.max(1, Math.ceil(waitMs / 1000)),
-      );
-    }
-    const user = await ctx.users.byEmail(ctx.db, ctx.appId, email);
+    const emailNormalized = normaliseEmail(input.email);
+    const user = await ctx.users.byEmail(ctx.db, ctx.appId, emailNormalized);
+    const knownDevice = await ctx.devices.knownDevice(meta.deviceCookie ?? null, user?.id ?? null);
+    const attempt: LoginAttempt = { emailNormalized, ip: meta.ip, knownDevice };
+    await ctx.loginThrottle.check(attempt);
     const ok = user?.password_hash
       ? await ctx.hasher.verify(user.password_hash, input.password)
       : await ctx.hasher.verifyDummy(input.password);
     if (!user || !ok) {
-      await Promise.all([limiter.hit(accountKey, perAccount, windowMs), limiter.hit(ipKey, perIp, windowMs)]);
+      await ctx.loginThrottle.failed(attempt);
       throw identityErrors.IDENTITY_INVALID_CREDENTIALS();
     }
-    await limiter.reset(accountKey);
-    return this.startSession(user, meta, 'password');
+    await ctx.loginThrottle.succeeded(attempt);
+    if (await this.mfa.required(user.id)) {
+      const mfaToken = await this.mfa.openPending({ userId: user.id, deviceId: knownDevice });
+      return { kind: 'second_factor', mfaToken, expiresInS: MFA_PENDING_TTL_MS / 1000 };
+    }
+    return this.#signIn(user, meta, knownDevice, { method: 'password' });
+  }
+
+  /** The second step of a sign-in: a TOTP or recovery code for the pending login's token. */
+  async completeLogin(input: { mfaToken: string; code: string }, meta: RequestMeta): Promise<LoginOutcome> {
+    const ctx = this.ctx;
+    const pending = await this.mfa.completePending(input.mfaToken, input.code);
+    const user = await ctx.users.byId(ctx.db, ctx.appId, pending.userId);
+    if (!user) throw identityErrors.IDENTITY_MFA_TOKEN_INVALID();
+    return this.#signIn(user, meta, pending.deviceId, { method: 'password', secondFactor: pending.factor });
+  }
+
+  async #signIn(
+    user: UserRow,
+    meta: RequestMeta,
+    deviceId: string | null,
+    data: Record<string, string>,
+  ): Promise<LoginOutcome> {
+    const signedIn = await this.startSession(user, meta, 'password', data);
+    return { kind: 'session', signedIn, deviceCookie: await this.ctx.devices.issue(user.id, deviceId) };
   }
 
   /** Opens a session for a user who proved who they are, audited as a login by `method`. */
-  async startSession(user: UserRow, meta: RequestMeta, method: 'password' | 'telegram'): Promise<SignedIn> {
+  async startSession(
+    user: UserRow,
+    meta: RequestMeta,
+    method: 'password' | 'telegram',
+    data: Record<string, string> = { method },
+  ): Promise<SignedIn> {
     const ctx = this.ctx;
     const now = ctx.now();
     await ctx.signInGate(user, now);
@@ -123,7 +94,7 @@ export class AccountService {
           action: 'user.login',
           targetType: 'user',
           targetId: user.id,
-          data: { method },
+          data,
         },
         now,
       );
@@ -208,7 +179,7 @@ export class AccountService {
     const principal = meta.principal;
     const limiter = ctx.platform.rateLimiter;
     const key = `identity:password-change:${principal.user.id}`;
-    const { perAccount, windowMs } = LOGIN_LIMITS;
+    const { limit: perAccount, windowMs } = PASSWORD_CHANGE_LIMIT;
     const gate = await limiter.peek(key, perAccount, windowMs);
     if (!gate.allowed) {
       throw new RetryAfterError(
@@ -247,11 +218,6 @@ export class AccountService {
     await limiter.reset(key);
     await ctx.sessions.forget([...revoked, principal.sessionId]);
   }
-}
-
-/** Rate-limit key of failed logins for one (normalised) email; hashed so addresses never reach Redis. */
-export function loginAccountKey(emailNormalized: string): string {
-  return `identity:login:acct:${sha256Hex(emailNormalized)}`;
 }
 
 /** A new user id (`usr_…`, sorting by creation time). */

@@ -4,13 +4,7 @@ import { requireSession } from '../platform/http/auth.ts';
 import { EmptyBody, errorResponses } from '../platform/http/schemas.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { SignedIn } from './identity.context.ts';
-import {
-  clearSessionCookie,
-  metaOf,
-  sessionMetaOf,
-  setSessionCookie,
-  withRetryAfter,
-} from './identity.http.ts';
+import { clearSessionCookie, metaOf, sessionMetaOf, setSessionCookie } from './identity.http.ts';
 import {
   EmailBody,
   LoginBody,
@@ -22,9 +16,10 @@ import {
   TelegramBody,
   TokenBody,
   toUser,
-  UserResponse,
 } from './identity.schemas.ts';
 import type { IdentityService } from './identity.service.ts';
+import { sendLoginOutcome } from './mfa.routes.ts';
+import { SecondFactorRequired, SignupAccepted, VerifiedResponse } from './mfa.schemas.ts';
 
 const Empty = Type.Null({ description: 'No content' });
 
@@ -41,19 +36,15 @@ export function authRoutes(deps: { identity: IdentityService; platform: Platform
       {
         schema: {
           tags,
-          summary: 'Create an account and sign in',
+          summary: 'Sign up: mails a link that creates the account (answers the same for a taken email)',
           security: [],
           body: RegisterBody,
-          response: { 201: SessionResponse, ...errorResponses(400, 403, 409) },
+          response: { 202: SignupAccepted, ...errorResponses(400, 403) },
         },
       },
       async (request, reply) => {
-        const result = await identity.accounts.register(
-          request.body as Static<typeof RegisterBody>,
-          metaOf(request),
-        );
-        setSessionCookie(reply, config, result.session.token);
-        return reply.status(201).send(signedIn(result));
+        await identity.signup.register(request.body as Static<typeof RegisterBody>);
+        return reply.status(202).send({ status: 'check_email' });
       },
     );
 
@@ -62,17 +53,19 @@ export function authRoutes(deps: { identity: IdentityService; platform: Platform
       {
         schema: {
           tags,
-          summary: 'Sign in with email and password',
+          summary: 'Sign in with email and password (202 when a second factor is needed)',
           security: [],
           body: LoginBody,
-          response: { 200: SessionResponse, ...errorResponses(400, 401, 403, 429) },
+          response: {
+            200: SessionResponse,
+            202: SecondFactorRequired,
+            ...errorResponses(400, 401, 403, 429),
+          },
         },
       },
       async (request, reply) => {
         const body = request.body as Static<typeof LoginBody>;
-        const result = await withRetryAfter(reply, () => identity.accounts.login(body, metaOf(request)));
-        setSessionCookie(reply, config, result.session.token);
-        return signedIn(result);
+        return sendLoginOutcome(reply, config, await identity.accounts.login(body, metaOf(request)));
       },
     );
 
@@ -129,15 +122,20 @@ export function authRoutes(deps: { identity: IdentityService; platform: Platform
       {
         schema: {
           tags,
-          summary: 'Confirm an email address with the link token',
+          summary:
+            'Confirm an email address with the link token; a sign-up link creates the account and signs in',
           security: [],
           body: TokenBody,
-          response: { 200: UserResponse, ...errorResponses(400, 403) },
+          response: { 200: VerifiedResponse, ...errorResponses(400, 403) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { token } = request.body as Static<typeof TokenBody>;
-        return { user: toUser(await identity.recovery.verifyEmail(token, metaOf(request))) };
+        const meta = metaOf(request);
+        const created = await identity.signup.complete(token, meta);
+        if (!created) return { user: toUser(await identity.recovery.verifyEmail(token, meta)) };
+        setSessionCookie(reply, config, created.session.token);
+        return signedIn(created);
       },
     );
 
@@ -153,9 +151,7 @@ export function authRoutes(deps: { identity: IdentityService; platform: Platform
       },
       async (request, reply) => {
         const principal = requireSession(request);
-        await withRetryAfter(reply, () =>
-          identity.recovery.resendVerification(sessionMetaOf(request, principal)),
-        );
+        await identity.recovery.resendVerification(sessionMetaOf(request, principal));
         return reply.status(204).send();
       },
     );
@@ -173,7 +169,7 @@ export function authRoutes(deps: { identity: IdentityService; platform: Platform
       },
       async (request, reply) => {
         const { email } = request.body as Static<typeof EmailBody>;
-        await withRetryAfter(reply, () => identity.recovery.requestReset(email, metaOf(request)));
+        await identity.recovery.requestReset(email, metaOf(request));
         return reply.status(202).send();
       },
     );

@@ -6,6 +6,7 @@ import { randomSecret, sha256Hex } from '../platform/ids.ts';
 import { wakeWorkers } from '../platform/jobs/index.ts';
 import { capLogger } from '../platform/log.ts';
 import type { Platform } from '../platform/platform.ts';
+import { DeviceCookies } from './devices.ts';
 import { invalidField } from './identity.errors.ts';
 import { cleanDisplayName, emailProblem, normaliseEmail, passwordProblem } from './identity.rules.ts';
 import {
@@ -17,7 +18,9 @@ import {
   type UserRow,
   UserStore,
 } from './identity.store.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import { PasswordHasher } from './passwords.ts';
+import { IdentitySecrets } from './secrets.ts';
 import { type NewSession, SessionManager, type SessionPrincipal } from './sessions.ts';
 
 /** Who is asking and from where; what every use case needs to know about the request. */
@@ -25,6 +28,8 @@ export interface RequestMeta {
   principal: Principal | null;
   ip: string | null;
   userAgent: string | null;
+  /** The raw device cookie, if the browser sent one (see devices.ts). */
+  deviceCookie?: string | null;
 }
 
 /** Request facts for a use case that needs a signed-in user. */
@@ -55,6 +60,9 @@ export class IdentityContext {
   readonly settings = new SettingsStore();
   readonly hasher = new PasswordHasher();
   readonly sessions: SessionManager;
+  readonly secrets: IdentitySecrets;
+  readonly devices: DeviceCookies;
+  readonly loginThrottle: LoginThrottle;
   readonly appId = SITE_APP_ID;
 
   constructor(
@@ -68,6 +76,13 @@ export class IdentityContext {
       clock: platform.clock,
       config: platform.config,
       store: this.sessionStore,
+    });
+    this.secrets = new IdentitySecrets(platform);
+    this.devices = new DeviceCookies(this.secrets);
+    this.loginThrottle = new LoginThrottle({
+      cache: platform.cache,
+      limiter: platform.rateLimiter,
+      clock: platform.clock,
     });
   }
 

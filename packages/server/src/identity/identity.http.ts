@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../platform/config.ts';
+import { RetryAfterError } from '../platform/errors.ts';
 import { SESSION_COOKIE } from '../platform/http/auth.ts';
-import { RetryAfterError } from './accounts.service.ts';
+import { deviceCookieOf } from './devices.ts';
 import type { RequestMeta, SessionMeta } from './identity.context.ts';
 import type { SessionPrincipal } from './sessions.ts';
 
@@ -12,6 +13,7 @@ export function metaOf(request: FastifyRequest): RequestMeta {
     principal: request.principal,
     ip: request.ip ?? null,
     userAgent: typeof agent === 'string' ? agent : null,
+    deviceCookie: deviceCookieOf(request),
   };
 }
 

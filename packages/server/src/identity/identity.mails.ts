@@ -61,3 +61,35 @@ export function applicationDecisionMail(
         text: `Hi ${displayName},\n\nYour creator application was declined.\n\nReason: ${decision.reason}\n`,
       };
 }
+
+/** The mail that finishes a sign-up: the account is created when the link (valid 48 hours) is opened. */
+export function confirmSignupMail(locale: Locale, displayName: string, link: string): MailText {
+  if (locale === 'es') {
+    return {
+      subject: 'Confirma tu correo para crear tu cuenta',
+      text: `Hola ${displayName}:\n\nPara terminar de crear tu cuenta abre este enlace (válido 48 horas):\n\n${link}\n\nSi no te registraste, ignora este mensaje: no se crea ninguna cuenta.\n`,
+    };
+  }
+  return {
+    subject: 'Confirm your email to create your account',
+    text: `Hi ${displayName},\n\nTo finish creating your account, open this link (valid for 48 hours):\n\n${link}\n\nIf you did not sign up, ignore this message: no account is created.\n`,
+  };
+}
+
+/** Sent instead of a sign-up link when the address already has an account. */
+export function existingAccountMail(
+  locale: Locale,
+  displayName: string,
+  links: { login: string; reset: string },
+): MailText {
+  if (locale === 'es') {
+    return {
+      subject: 'Alguien intentó registrarse con tu correo',
+      text: `Hola ${displayName}:\n\nAlguien intentó crear una cuenta nueva con tu dirección de correo, pero ya tienes una.\n\nSi fuiste tú, inicia sesión:\n\n${links.login}\n\no, si olvidaste tu contraseña, restablécela:\n\n${links.reset}\n\nSi no fuiste tú, ignora este mensaje: tu cuenta no cambia.\n`,
+    };
+  }
+  return {
+    subject: 'Someone tried to sign up with your email',
+    text: `Hi ${displayName},\n\nSomeone tried to create a new account with your email address, but you already have one.\n\nIf it was you, log in:\n\n${links.login}\n\nor, if you forgot your password, reset it:\n\n${links.reset}\n\nIf it was not you, ignore this message: your account stays as it is.\n`,
+  };
+}

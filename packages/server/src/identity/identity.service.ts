@@ -6,15 +6,19 @@ import { CreatorService } from './creators.service.ts';
 import { IdentityContext, type SignInGate } from './identity.context.ts';
 import { toUser, type User } from './identity.schemas.ts';
 import type { UserRow } from './identity.store.ts';
+import { MfaService } from './mfa.service.ts';
 import { MySessionsService } from './my-sessions.service.ts';
 import { RecoveryService } from './recovery.service.ts';
 import type { SessionPrincipal } from './sessions.ts';
+import { SignupService } from './signup.service.ts';
 import { TelegramService } from './telegram.service.ts';
 
 /** Site accounts: sign-up and sign-in (password or Telegram), sessions, recovery, roles and creator applications. */
 export class IdentityService {
   readonly ctx: IdentityContext;
   readonly accounts: AccountService;
+  readonly signup: SignupService;
+  readonly mfa: MfaService;
   readonly recovery: RecoveryService;
   readonly telegram: TelegramService;
   readonly creators: CreatorService;
@@ -26,7 +30,9 @@ export class IdentityService {
   constructor(deps: { platform: Platform; audit: AuditStore; signInGate?: SignInGate }) {
     this.ctx = new IdentityContext(deps.platform, deps.audit, deps.signInGate);
     this.sessions = new MySessionsService(this.ctx);
-    this.accounts = new AccountService(this.ctx);
+    this.mfa = new MfaService(this.ctx);
+    this.accounts = new AccountService(this.ctx, this.mfa);
+    this.signup = new SignupService(this.ctx);
     this.recovery = new RecoveryService(this.ctx);
     this.telegram = new TelegramService(this.ctx, this.accounts);
     this.creators = new CreatorService(this.ctx);

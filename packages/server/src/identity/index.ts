@@ -5,6 +5,7 @@ import { authRoutes } from './auth.routes.ts';
 import { guardRoutes } from './guard.routes.ts';
 import type { IdentityService } from './identity.service.ts';
 import { meRoutes } from './me.routes.ts';
+import { mfaRoutes } from './mfa.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
 
 export type { RequestMeta, SessionMeta, SignInGate } from './identity.context.ts';
@@ -24,7 +25,13 @@ export type { SessionPrincipal } from './sessions.ts';
 
 /** Every identity route under `/api/v1`: auth, the signed-in user's account, and user administration. */
 export function identityRoutes(deps: { identity: IdentityService; platform: Platform }): FastifyPluginAsync {
-  const plugins = [authRoutes(deps), meRoutes(deps), sessionRoutes(deps), adminUserRoutes(deps)];
+  const plugins = [
+    authRoutes(deps),
+    meRoutes(deps),
+    sessionRoutes(deps),
+    adminUserRoutes(deps),
+    mfaRoutes({ identity: deps.identity, config: deps.platform.config }),
+  ];
   return async (app) => {
     for (const plugin of plugins) await app.register(plugin);
   };

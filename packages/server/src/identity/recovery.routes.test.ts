@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
-import { authHeaders, logIn, signUp } from '../../test/factories.ts';
+import { authHeaders, logIn, signUp, unverifiedMember } from '../../test/factories.ts';
 import { createTestContext, type TestContext } from '../../test/harness.ts';
 import { dbSnapshot, lastMailTo, mailedToken } from './identity.fixtures.ts';
 
@@ -23,7 +23,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('recovery routes
 
   describe('email verification', () => {
     it('verifies with the mailed token once; a replay is refused and changes nothing', async () => {
-      const user = await signUp(ctx.app);
+      const user = await unverifiedMember(ctx);
       const token = await mailedToken(ctx.platform.db, user.email, '/verify-email');
       const ok = await post('/api/v1/auth/verify-email', { token });
       expect(ok.statusCode).toBe(200);
@@ -63,7 +63,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('recovery routes
     });
 
     it('resend mails a new link to a signed-in unverified user, and needs a session', async () => {
-      const user = await signUp(ctx.app);
+      const user = await unverifiedMember(ctx);
       const anonymous = await post('/api/v1/auth/verify-email/resend', undefined);
       expect(anonymous.statusCode).toBe(401);
       const jobsBefore = (await dbSnapshot(ctx.platform.db)).jobs as number;
@@ -77,7 +77,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('recovery routes
     });
 
     it('resend is rate limited per user', async () => {
-      const user = await signUp(ctx.app);
+      const user = await unverifiedMember(ctx);
       for (let i = 0; i < 5; i++) {
         expect(
           (
@@ -164,7 +164,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('recovery routes
     });
 
     it('does not accept a verification token as a reset token', async () => {
-      const user = await signUp(ctx.app);
+      const user = await unverifiedMember(ctx);
       const token = await mailedToken(ctx.platform.db, user.email, '/verify-email');
       const before = await dbSnapshot(ctx.platform.db);
       const res = await post('/api/v1/auth/password-reset/confirm', {

@@ -1,7 +1,7 @@
 import { actorOf } from '../audit/index.ts';
+import { RetryAfterError } from '../platform/errors.ts';
 import { sha256Hex } from '../platform/ids.ts';
 import { wakeWorkers } from '../platform/jobs/index.ts';
-import { loginAccountKey, RetryAfterError } from './accounts.service.ts';
 import {
   type IdentityContext,
   RESET_TOKEN_TTL_MS,
@@ -169,7 +169,7 @@ export class RecoveryService {
     });
     await ctx.sessions.forget(revoked.ids);
     // The owner proved control of the mailbox: let them sign in again straight away.
-    if (revoked.email) await ctx.platform.rateLimiter.reset(loginAccountKey(revoked.email));
+    if (revoked.email) await ctx.loginThrottle.clearAccount(revoked.email);
   }
 }
 

@@ -23,6 +23,18 @@ export class AppError extends Error {
 }
 
 /**
+ * An error that tells the client when to try again: answered with a `Retry-After` header and
+ * `retryAfterS` in the body, both in whole seconds (at least 1).
+ */
+export class RetryAfterError extends AppError {
+  readonly retryAfterS: number;
+  constructor(base: AppError, retryAfterS: number) {
+    super(base.code, base.status, base.message);
+    this.retryAfterS = Math.max(1, Math.ceil(retryAfterS));
+  }
+}
+
+/**
  * Declares a capability's error catalogue and returns a factory per code:
  * `const errors = defineErrors({ CHAT_TOO_LONG: { status: 400, message: 'Message is too long' } });
  *  throw errors.CHAT_TOO_LONG();`

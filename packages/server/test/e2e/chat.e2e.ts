@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Dialog, Locator, Page } from 'playwright-
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, takeConsoleProblems } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
-import { openCommunity, type SignUpDetails, STEP_MS, submitSignUp, visible } from './steps.ts';
+import { openCommunity, type SignUpDetails, STEP_MS, signUpAndConfirm, visible } from './steps.ts';
 
 /** Payloads that must come out as inert text, in messages and in a display name. */
 const XSS_PAYLOADS = [
@@ -77,8 +77,7 @@ describe.each(e2eDatabases())('chat and the community room on %s', (database) =>
   const shot = (page: Page, name: string) => screenshot(page, `chat-${database}-${name}`);
 
   async function signUp(page: Page, user: SignUpDetails): Promise<void> {
-    await submitSignUp(page, user);
-    await visible(page.getByTestId('user-menu'));
+    await signUpAndConfirm(page, admin, user);
   }
 
   async function send(page: Page, text: string): Promise<void> {

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Dialog, Locator, Page } from 'playwright-
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, takeConsoleProblems } from './browser.ts';
 import { createDatabase, type E2eDatabase, type ServerProcess, startServer } from './server-process.ts';
-import { freePort, openCommunity, type SignUpDetails, STEP_MS, submitSignUp, visible } from './steps.ts';
+import { freePort, openCommunity, type SignUpDetails, STEP_MS, signUpAndConfirm, visible } from './steps.ts';
 
 /**
  * How long an event may take to reach a page served by the other node, ms. Measured at a few
@@ -94,8 +94,7 @@ describe.runIf(DATABASE_URL && REDIS_URL)(
     const shot = (page: Page, name: string) => screenshot(page, `chat-multinode-${name}`);
 
     async function signUp(page: Page, user: SignUpDetails): Promise<void> {
-      await submitSignUp(page, user);
-      await visible(page.getByTestId('user-menu'));
+      await signUpAndConfirm(page, mona, user);
     }
 
     /** Sends `text` from `from`, and returns how long until `to` (served by the other node) shows it. */

@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectConsoleErrors, launchBrowser, screenshot, takeConsoleProblems } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
+import { waitFor } from './steps.ts';
 
 /** How long one UI step may take before the test fails, in ms (generous: CI machines have 2 cores). */
 const STEP_MS = 30_000;
@@ -253,7 +254,7 @@ describe.each(e2eDatabases())('the developer console on %s', (database) => {
     expect((rejected as WebhookVerificationError).code).toBe('WEBHOOK_BAD_SIGNATURE');
   });
 
-  it('tells a second sign-up with the same email that the address is taken', async () => {
+  it('answers a second sign-up with the same email like any other, and mails the owner instead', async () => {
     const visitor = await newPage();
     await visitor.goto('/signup');
     await visible(visitor.getByTestId('signup-form'));
@@ -262,9 +263,16 @@ describe.each(e2eDatabases())('the developer console on %s', (database) => {
     await visitor.getByTestId('signup-password').fill('another long password');
     await visitor.getByTestId('signup-submit').click();
 
-    const error = await visible(visitor.getByTestId('signup-error'));
-    await expect(error.getAttribute('data-code')).resolves.toBe('IDENTITY_EMAIL_TAKEN');
-    expect(new URL(visitor.url()).pathname).toBe('/signup');
+    const notice = await visible(visitor.getByTestId('signup-notice'));
+    await expect(notice.textContent()).resolves.toContain(developer.email);
+    expect(new URL(visitor.url()).pathname).toBe('/verify-email');
     await shot(visitor, '10-email-taken');
+
+    const warning = await waitFor('the mail to the owner', async () => {
+      const res = await admin.request.get('/api/v1/admin/mail?limit=100');
+      const { items } = (await res.json()) as { items: { to: string; subject: string; text: string }[] };
+      return items.find((m) => m.to === developer.email && m.subject.startsWith('Someone tried'));
+    });
+    expect(warning.text).toContain('/forgot-password');
   });
 });

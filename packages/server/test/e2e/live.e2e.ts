@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, SCREENSHOT_DIR, screenshot, takeConsoleProblems } from './browser.ts';
 import { restreamJourney } from './restream.steps.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
-import { freePort, publishTestPattern, STEP_MS, visible, waitFor } from './steps.ts';
+import { freePort, publishTestPattern, registerThroughApi, STEP_MS, visible, waitFor } from './steps.ts';
 
 /** How long the first playable master may take after publishing starts, ms. */
 const GO_LIVE_MS = 60_000;
@@ -102,26 +102,19 @@ describe.each(e2eDatabases())('live streaming pages on %s', (database) => {
     });
     expect(setup.status(), await setup.text()).toBe(201);
 
-    const registered = await creator.request.post('/api/v1/auth/register', {
-      data: {
-        email: `cleo.${stamp}@example.test`,
-        password: 'a long creator password',
-        displayName: 'Cleo Creator',
-      },
+    const creatorId = await registerThroughApi(creator, admin, {
+      email: `cleo.${stamp}@example.test`,
+      password: 'a long creator password',
+      displayName: 'Cleo Creator',
     });
-    expect(registered.status(), await registered.text()).toBe(201);
-    const creatorId = ((await registered.json()) as { user: { id: string } }).user.id;
     const promoted = await call(admin, 'PATCH', `/admin/users/${creatorId}`, { role: 'creator' });
     expect(promoted.status(), await promoted.text()).toBe(200);
 
-    const member = await viewer.request.post('/api/v1/auth/register', {
-      data: {
-        email: `vic.${stamp}@example.test`,
-        password: 'a long viewer password',
-        displayName: 'Vic Viewer',
-      },
+    await registerThroughApi(viewer, admin, {
+      email: `vic.${stamp}@example.test`,
+      password: 'a long viewer password',
+      displayName: 'Vic Viewer',
     });
-    expect(member.status(), await member.text()).toBe(201);
   });
 
   afterAll(async () => {

@@ -3,7 +3,15 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, takeConsoleProblems } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
-import { freePort, publishTestPattern, STEP_MS, submitSignUp, visible, waitFor } from './steps.ts';
+import {
+  freePort,
+  publishTestPattern,
+  registerThroughApi,
+  STEP_MS,
+  signUpAndConfirm,
+  visible,
+  waitFor,
+} from './steps.ts';
 
 /** How long a stream may take to go live after ffmpeg starts publishing, ms. */
 const GO_LIVE_MS = 90_000;
@@ -109,15 +117,11 @@ describe.each(e2eDatabases())('coins, gifts, earnings and payouts in the browser
     });
     expect(setup.status(), await setup.text()).toBe(201);
 
-    const registered = await creator.request.post('/api/v1/auth/register', {
-      data: {
-        email: `cleo.${stamp}@example.test`,
-        password: 'a long creator password',
-        displayName: 'Cleo Creator',
-      },
+    creatorId = await registerThroughApi(creator, admin, {
+      email: `cleo.${stamp}@example.test`,
+      password: 'a long creator password',
+      displayName: 'Cleo Creator',
     });
-    expect(registered.status(), await registered.text()).toBe(201);
-    creatorId = ((await registered.json()) as { user: { id: string } }).user.id;
     const promoted = await call(admin, 'PATCH', `/admin/users/${creatorId}`, { role: 'creator' });
     expect(promoted.status(), await promoted.text()).toBe(200);
   });
@@ -144,8 +148,7 @@ describe.each(e2eDatabases())('coins, gifts, earnings and payouts in the browser
   });
 
   it('signs a member up, whose header shows an empty wallet', async () => {
-    await submitSignUp(viewer, member);
-    await visible(viewer.getByTestId('signup-notice'));
+    await signUpAndConfirm(viewer, admin, member);
 
     await (await visible(viewer.getByTestId('nav-wallet'))).click();
     await viewer.waitForURL(/\/wallet$/, { timeout: STEP_MS });

@@ -106,6 +106,45 @@ export async function submitSignUp(page: Page, user: SignUpDetails): Promise<voi
   await page.getByTestId('signup-submit').click();
 }
 
+/**
+ * The path of the newest sign-up link mailed to `email`, read from the dev outbox through `admin`'s
+ * session (the mail arrives once the job worker has run).
+ */
+export async function mailedSignUpLink(admin: Page, email: string): Promise<string> {
+  return waitFor(`the sign-up mail to ${email}`, async () => {
+    const res = await admin.request.get('/api/v1/admin/mail?limit=100');
+    if (!res.ok()) return undefined;
+    const { items } = (await res.json()) as { items: { to: string; text: string }[] };
+    for (const mail of items) {
+      const link = mail.to === email ? /\/verify-email\?token=[\w%-]+/.exec(mail.text) : null;
+      if (link) return link[0];
+    }
+    return undefined;
+  });
+}
+
+/**
+ * Signs `user` up through the form, then opens the link from the mail (as the person would from their
+ * inbox), which creates the account and signs it in.
+ */
+export async function signUpAndConfirm(page: Page, admin: Page, user: SignUpDetails): Promise<void> {
+  await submitSignUp(page, user);
+  await visible(page.getByTestId('signup-notice'));
+  await page.goto(await mailedSignUpLink(admin, user.email));
+  await visible(page.getByTestId('verify-email-success'));
+  await visible(page.getByTestId('user-menu'));
+}
+
+/** Signs `user` up through the API in `page`'s browser context and confirms the mailed link; returns the new user id. */
+export async function registerThroughApi(page: Page, admin: Page, user: SignUpDetails): Promise<string> {
+  const registered = await page.request.post('/api/v1/auth/register', { data: user });
+  if (registered.status() !== 202) throw new Error(`sign-up failed: ${await registered.text()}`);
+  const token = new URL(await mailedSignUpLink(admin, user.email), 'http://x').searchParams.get('token');
+  const verified = await page.request.post('/api/v1/auth/verify-email', { data: { token } });
+  if (verified.status() !== 200) throw new Error(`sign-up link failed: ${await verified.text()}`);
+  return ((await verified.json()) as { user: { id: string } }).user.id;
+}
+
 /** Opens the community room and waits until its chat is live. */
 export async function openCommunity(page: Page): Promise<void> {
   await page.goto('/community');

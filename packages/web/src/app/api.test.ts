@@ -59,6 +59,14 @@ describe('errorFromBody', () => {
     expect([error.status, error.code, error.message, error.details.length]).toEqual([422, 'X_BAD', 'Bad', 1]);
   });
 
+  it('keeps how long a throttled caller must wait', () => {
+    const body = { code: 'IDENTITY_LOGIN_THROTTLED', message: 'Too many', retryAfterS: 4 };
+    expect(errorFromBody(429, 'Too Many Requests', JSON.stringify(body)).retryAfterS).toBe(4);
+    expect(errorFromBody(401, 'Unauthorized', JSON.stringify({ code: 'X', message: 'y' })).retryAfterS).toBe(
+      null,
+    );
+  });
+
   it('falls back to a generic error for bodies that are not error objects', () => {
     const error = errorFromBody(502, 'Bad Gateway', '<html>oops</html>');
     expect([error.code, error.message]).toEqual(['HTTP_502', 'Bad Gateway']);

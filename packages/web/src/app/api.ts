@@ -18,6 +18,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: { path: string; message: string }[] = [],
+    /** When throttled: seconds to wait before trying again. */
+    readonly retryAfterS: number | null = null,
   ) {
     super(message);
   }
@@ -60,9 +62,10 @@ export function errorFromBody(status: number, statusText: string, rawBody: strin
   try {
     const parsed: unknown = JSON.parse(rawBody);
     if (parsed && typeof parsed === 'object') {
-      const { code, message, details } = parsed as Record<string, unknown>;
+      const { code, message, details, retryAfterS } = parsed as Record<string, unknown>;
       if (typeof code === 'string' && typeof message === 'string') {
-        return new ApiError(status, code, message, Array.isArray(details) ? details : []);
+        const retry = typeof retryAfterS === 'number' ? retryAfterS : null;
+        return new ApiError(status, code, message, Array.isArray(details) ? details : [], retry);
       }
     }
   } catch {

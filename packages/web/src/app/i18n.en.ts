@@ -63,7 +63,7 @@ export const en = {
   'signup.submitting': 'Creating account…',
   'signup.haveAccount': 'Already have an account?',
   'signup.loginLink': 'Log in',
-  'signup.done': 'Your account is ready. We sent a verification email to {email}.',
+  'signup.done': 'Almost there: we sent an email to {email}. Open its link to finish signing up.',
 
   'login.title': 'Welcome back',
   'login.subtitle': 'Log in to continue.',

@@ -68,7 +68,7 @@ export const es: CoreDictionary = {
   'signup.submitting': 'Creando cuenta…',
   'signup.haveAccount': '¿Ya tienes una cuenta?',
   'signup.loginLink': 'Inicia sesión',
-  'signup.done': 'Tu cuenta está lista. Enviamos un correo de verificación a {email}.',
+  'signup.done': 'Casi listo: enviamos un correo a {email}. Abre su enlace para terminar el registro.',
 
   'login.title': 'Hola de nuevo',
   'login.subtitle': 'Inicia sesión para continuar.',

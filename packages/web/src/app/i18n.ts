@@ -1,5 +1,6 @@
 import { accountMessages } from '../features/account/account.i18n.ts';
 import { chatMessages } from '../features/chat/chat.i18n.ts';
+import { identityMessages } from '../features/identity/identity.i18n.ts';
 import { liveMessages } from '../features/live/live.i18n.ts';
 import { restreamMessages } from '../features/live/restream.i18n.ts';
 import { moneyMessages } from '../features/money/money.i18n.ts';
@@ -15,6 +16,7 @@ const en = {
   ...moneyMessages.en,
   ...restreamMessages.en,
   ...accountMessages.en,
+  ...identityMessages.en,
 };
 
 /** Every translatable message. */
@@ -39,6 +41,7 @@ export const DICTIONARIES: Record<Locale, Dictionary> = {
     ...moneyMessages.es,
     ...restreamMessages.es,
     ...accountMessages.es,
+    ...identityMessages.es,
   },
 };
 

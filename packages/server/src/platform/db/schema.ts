@@ -49,6 +49,30 @@ export interface Database {
     expires_at: Timestamp;
     used_at: NullableTimestamp;
   };
+  signup_requests: {
+    token_hash: string;
+    app_id: string;
+    email: string;
+    email_normalized: string;
+    password_hash: string;
+    display_name: string;
+    created_at: Timestamp;
+    expires_at: Timestamp;
+  };
+  user_totp: {
+    user_id: string;
+    app_id: string;
+    secret_sealed: string;
+    enabled_at: NullableTimestamp;
+    last_time_step: Generated<number>;
+    created_at: Timestamp;
+  };
+  user_recovery_codes: {
+    user_id: string;
+    code_hash: string;
+    created_at: Timestamp;
+    used_at: NullableTimestamp;
+  };
   creator_applications: {
     id: string;
     app_id: string;

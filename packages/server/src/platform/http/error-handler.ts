@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, commonErrors } from '../errors.ts';
+import { AppError, commonErrors, RetryAfterError } from '../errors.ts';
 
 interface AjvLikeError {
   instancePath?: string;
@@ -78,12 +78,21 @@ export function installErrorHandler(app: FastifyInstance): void {
     else
       request.log.info({ code: appError.code, status: appError.status, reqId: request.id }, appError.message);
     if (reply.sent || reply.raw.headersSent) return;
-    const body: { code: string; message: string; details?: { path: string; message: string }[] } = {
+    const body: {
+      code: string;
+      message: string;
+      details?: { path: string; message: string }[];
+      retryAfterS?: number;
+    } = {
       code: appError.code,
       message: appError.status >= 500 ? 'Internal Server Error' : appError.message,
     };
     if (appError.details && appError.status < 500) body.details = appError.details;
     if (appError.status === 500) body.code = 'INTERNAL';
+    if (appError instanceof RetryAfterError) {
+      body.retryAfterS = appError.retryAfterS;
+      void reply.header('retry-after', String(appError.retryAfterS));
+    }
     void reply.status(appError.status).header('cache-control', 'no-store').send(body);
   });
 }

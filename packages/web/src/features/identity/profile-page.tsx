@@ -5,6 +5,7 @@ import { useSession } from '../../app/session.tsx';
 import { Badge, Card, Loading, PageHeader } from '../../app/ui.tsx';
 import { CreatorApplicationCard } from './creator-application.tsx';
 import { PasswordForm, ProfileForm } from './profile-forms.tsx';
+import { TwoFactorCard } from './two-factor-card.tsx';
 import { ResendVerification } from './verify-email-page.tsx';
 
 /** The signed-in user's account: details, language, password and creator application. */
@@ -71,6 +72,7 @@ export function ProfilePage() {
         <div className="stack">
           <CreatorApplicationCard user={user} />
           <PasswordForm />
+          <TwoFactorCard />
         </div>
       </div>
     </div>

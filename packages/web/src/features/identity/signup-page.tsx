@@ -15,20 +15,22 @@ export interface SignedUpState {
   signedUpEmail: string;
 }
 
-/** Account creation; signs the user in and points them to their inbox. */
+/**
+ * Account creation: the server mails a link that creates the account (or, for a taken address, says
+ * so), so the page always continues to "check your inbox".
+ */
 export function SignupPage() {
   const { t } = useI18n();
   const api = useApi();
-  const { status, setSession } = useSession();
+  const { status } = useSession();
   const navigate = useNavigate();
   useDocumentTitle(t('signup.title'));
 
   const signup = useMutation({
     mutationFn: (input: { email: string; password: string; displayName: string }) =>
       identityApi.register(api, input),
-    onSuccess: (session) => {
-      setSession(session);
-      const state: SignedUpState = { signedUpEmail: session.user.email };
+    onSuccess: (_accepted, input) => {
+      const state: SignedUpState = { signedUpEmail: input.email.trim() };
       navigate('/verify-email', { state });
     },
   });

@@ -35,12 +35,14 @@ export function ResendVerification() {
 function VerifyToken({ token }: { token: string }) {
   const { t } = useI18n();
   const api = useApi();
-  const { user, updateUser } = useSession();
+  const { user, updateUser, setSession } = useSession();
   const started = useRef(false);
   const verify = useMutation({
     mutationFn: () => identityApi.verifyEmail(api, token),
-    onSuccess: ({ user: verified }) => {
-      if (user && user.id === verified.id) updateUser(verified);
+    onSuccess: ({ user: verified, csrfToken }) => {
+      // A sign-up link creates the account and signs it in.
+      if (csrfToken) setSession({ user: verified, csrfToken });
+      else if (user && user.id === verified.id) updateUser(verified);
     },
   });
   const mutate = verify.mutate;
@@ -52,17 +54,20 @@ function VerifyToken({ token }: { token: string }) {
   }, [mutate]);
 
   if (verify.isSuccess) {
+    const created = Boolean(verify.data.csrfToken);
     return (
       <>
         <Notice testId="verify-email-success">
-          {t('verify.success', { email: verify.data.user.email })}
+          {created
+            ? t('verify.accountCreated', { email: verify.data.user.email })
+            : t('verify.success', { email: verify.data.user.email })}
         </Notice>
         <Link
-          to={user ? '/developer' : '/login'}
+          to={created ? '/' : user ? '/developer' : '/login'}
           className="btn btn-primary btn-block"
           data-testid="verify-email-continue"
         >
-          {user ? t('verify.continue') : t('verify.loginNow')}
+          {user || created ? t('verify.continue') : t('verify.loginNow')}
         </Link>
       </>
     );
@@ -109,7 +114,7 @@ export function VerifyEmailPage() {
           </Notice>
         )}
         {user && !user.emailVerified && <ResendVerification />}
-        {status === 'anonymous' && (
+        {status === 'anonymous' && !signedUp && (
           <p className="muted">
             {t('verify.loginToResend')} <Link to="/login?next=%2Fverify-email">{t('nav.login')}</Link>
           </p>
