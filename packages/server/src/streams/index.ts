@@ -104,6 +104,7 @@ export function createRestreamService(platform: Platform): RestreamService {
     store: new RestreamStore(),
     streams: new StreamStore(),
     box: SecretBox.fromConfig(platform.config),
+    hosts: platform.outbound.userTargets,
   });
 }
 

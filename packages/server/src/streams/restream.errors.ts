@@ -16,6 +16,10 @@ export const restreamErrors = defineErrors({
     status: 400,
     message: 'Restream targets on loopback or private addresses are not allowed',
   },
+  RESTREAM_URL_UNRESOLVED: {
+    status: 400,
+    message: 'The target server’s host name does not resolve; check the URL',
+  },
   RESTREAM_URL_TOO_LONG: { status: 400, message: 'The target URL is too long' },
   RESTREAM_KEY_INVALID: {
     status: 400,

@@ -5,10 +5,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.ts';
 import { authHeaders, signUp, type TestSession } from '../../test/factories.ts';
 import { createTestContext, type TestContext } from '../../test/harness.ts';
+import type { HostResolver } from '../platform/http/outbound.ts';
 import { SecretBox } from '../platform/secrets.ts';
 import { RestreamStore } from './restream.store.ts';
 
 const SECRETS_KEY = randomBytes(32).toString('base64');
+/** A public address the policy lets through; nothing in these tests connects to it. */
+const PUBLIC_ADDRESS = '8.8.8.8';
+/** Host names answered without DNS: where `flip.example` points can change during a test. */
+const hosts: Record<string, string[]> = {
+  'loopback.example': ['127.0.0.1'],
+  'mixed.example': [PUBLIC_ADDRESS, '10.1.2.3'],
+  'nowhere.example': [],
+  'flip.example': [PUBLIC_ADDRESS],
+};
+const resolve: HostResolver = async (hostname) =>
+  (hosts[hostname] ?? [PUBLIC_ADDRESS]).map((address) => ({ address, family: 4 }));
 const TWITCH_KEY = 'live_123456789_SuperSecretKeyAbC';
 
 function expectError(res: LightMyRequestResponse, status: number, code: string): void {
@@ -23,7 +35,7 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('restream target
   const store = new RestreamStore();
 
   beforeAll(async () => {
-    ctx = await createTestContext(factory, { env: { SECRETS_KEY } });
+    ctx = await createTestContext(factory, { env: { SECRETS_KEY }, outboundResolve: resolve });
     creator = await signUp(ctx.app);
     other = await signUp(ctx.app);
     await ctx.platform.db
@@ -120,10 +132,31 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('restream target
     expectError(await post('rtmp://user:pw@example.com/live'), 400, 'RESTREAM_URL_CREDENTIALS');
     expectError(await post('rtmp://127.0.0.1:1935/live'), 400, 'RESTREAM_URL_PRIVATE');
     expectError(await post('rtmp://10.0.0.8/live'), 400, 'RESTREAM_URL_PRIVATE');
+    expectError(await post('rtmp://loopback.example/live'), 400, 'RESTREAM_URL_PRIVATE');
+    expectError(await post('rtmps://mixed.example/live'), 400, 'RESTREAM_URL_PRIVATE');
+    expectError(await post('rtmp://nowhere.example/live'), 400, 'RESTREAM_URL_UNRESOLVED');
     expectError(await post('rtmp://example.com/a|b'), 400, 'RESTREAM_URL_INVALID');
     expectError(await post('rtmp://example.com/live', 'key with space'), 400, 'RESTREAM_KEY_INVALID');
     expectError(await post(`rtmp://example.com/${'a'.repeat(600)}`), 400, 'VALIDATION_FAILED');
     expect(await store.count(ctx.platform.db, streamId)).toBe(before);
+  });
+
+  it('leaves out a target whose host name has come to point at a private address', async () => {
+    const res = await api('POST', targets(), creator, {
+      name: 'Flips',
+      url: 'rtmp://flip.example/live',
+      streamKey: 'flip-key-1234',
+    });
+    expect(res.statusCode).toBe(201);
+    const id = (res.json() as { target: { id: string } }).target.id;
+    expect((await ctx.services.restream.openTargets(streamId)).map((t) => t.id)).toContain(id);
+    hosts['flip.example'] = ['127.0.0.1'];
+    try {
+      expect((await ctx.services.restream.openTargets(streamId)).map((t) => t.id)).not.toContain(id);
+    } finally {
+      hosts['flip.example'] = [PUBLIC_ADDRESS];
+      await api('DELETE', `${targets()}/${id}`, creator);
+    }
   });
 
   it('hides a stream’s targets from other creators', async () => {

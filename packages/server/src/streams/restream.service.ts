@@ -1,5 +1,7 @@
 import type { Actor, AuditStore } from '../audit/index.ts';
 import type { Executor } from '../platform/db/schema.ts';
+import { AppError } from '../platform/errors.ts';
+import type { OutboundTargetCheck } from '../platform/http/outbound.ts';
 import { newId } from '../platform/ids.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { SecretBox } from '../platform/secrets.ts';
@@ -64,6 +66,8 @@ export interface RestreamServiceDeps {
   store: RestreamStore;
   streams: StreamStore;
   box: SecretBox;
+  /** The outbound policy for user-supplied targets: a destination's host must resolve to public addresses. */
+  hosts: Pick<OutboundTargetCheck, 'checkHost'>;
 }
 
 /**
@@ -74,12 +78,32 @@ export interface RestreamServiceDeps {
 export class RestreamService {
   constructor(private readonly deps: RestreamServiceDeps) {}
 
-  #check(input: RestreamTargetUpdate): void {
+  async #check(input: RestreamTargetUpdate): Promise<void> {
     const allowPrivate = this.deps.platform.config.restreamAllowPrivate;
     const problem =
       (input.url !== undefined ? checkTargetUrl(input.url, allowPrivate) : null) ??
       (input.streamKey !== undefined ? checkTargetKey(input.streamKey) : null);
     if (problem) throw PROBLEM_ERRORS[problem]();
+    if (input.url !== undefined && !allowPrivate && !(await this.#hostAllowed(input.url, true))) {
+      throw restreamErrors.RESTREAM_URL_PRIVATE();
+    }
+  }
+
+  /**
+   * Whether the outbound policy lets the destination's host through now: every address it
+   * resolves to is global unicast and not this machine's. `strict` turns a name that does not
+   * resolve into RESTREAM_URL_UNRESOLVED (when saving); otherwise it only counts as refused.
+   */
+  async #hostAllowed(url: string, strict: boolean): Promise<boolean> {
+    try {
+      await this.deps.hosts.checkHost(new URL(url).hostname);
+      return true;
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (strict && error.code === 'OUTBOUND_TARGET_UNRESOLVED')
+        throw restreamErrors.RESTREAM_URL_UNRESOLVED();
+      return false;
+    }
   }
 
   async #requireStream(db: Executor, appId: string, streamId: string, lock = true): Promise<StreamRow> {
@@ -113,7 +137,7 @@ export class RestreamService {
     streamId: string,
     input: NewRestreamTarget,
   ): Promise<RestreamTargetView> {
-    this.#check(input);
+    await this.#check(input);
     const { platform, store, box } = this.deps;
     const now = new Date(platform.clock.now());
     const id = newId('rst', now.getTime());
@@ -149,7 +173,7 @@ export class RestreamService {
     id: string,
     input: RestreamTargetUpdate,
   ): Promise<RestreamTargetView> {
-    this.#check(input);
+    await this.#check(input);
     const { platform, store, box } = this.deps;
     const now = new Date(platform.clock.now());
     const changes: RestreamTargetChanges = {};
@@ -184,16 +208,24 @@ export class RestreamService {
     await this.#announce(streamId);
   }
 
-  /** The stream's enabled targets with their keys opened, for the ingest node sending to them. */
+  /**
+   * The stream's enabled targets with their keys opened, for the ingest node sending to them.
+   * A destination whose host now resolves to a private address (its DNS changed since it was
+   * saved) is left out and logged.
+   */
   async openTargets(streamId: string): Promise<OpenTarget[]> {
     const { platform, store, box } = this.deps;
     const rows = await store.list(platform.db, streamId, true);
-    return Promise.all(
-      rows.map(async (row) => {
-        const key = await box.open(row.key_sealed, row.id);
-        return { id: row.id, publishUrl: publishUrl(row.url, key), key };
-      }),
-    );
+    const open: OpenTarget[] = [];
+    for (const row of rows) {
+      if (!platform.config.restreamAllowPrivate && !(await this.#hostAllowed(row.url, false))) {
+        platform.log.warn({ streamId, targetId: row.id }, 'restream target refused: its host is not public');
+        continue;
+      }
+      const key = await box.open(row.key_sealed, row.id);
+      open.push({ id: row.id, publishUrl: publishUrl(row.url, key), key });
+    }
+    return open;
   }
 
   #audit(

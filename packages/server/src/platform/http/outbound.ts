@@ -21,6 +21,12 @@ export interface OutboundHttp {
 export interface OutboundTargetCheck {
   /** Resolves when the policy lets `url` through now; throws an `OUTBOUND_*` AppError otherwise. */
   checkTarget(url: URL): Promise<void>;
+  /**
+   * Resolves when the policy lets every address of `hostname` through now, for targets that are
+   * not fetched over HTTP (RTMP restream destinations); throws `OUTBOUND_TARGET_PRIVATE` or
+   * `OUTBOUND_TARGET_UNRESOLVED` otherwise.
+   */
+  checkHost(hostname: string): Promise<void>;
 }
 
 /** An outbound client for user-supplied targets: it can check a URL up front and fetch it. */

@@ -81,6 +81,11 @@ export class UndiciOutboundHttp implements GuardedOutboundHttp {
     await this.addressesOf(url.hostname.replace(/^\[(.*)\]$/, '$1'));
   }
 
+  async checkHost(hostname: string): Promise<void> {
+    if (this.options.allowPrivate) return;
+    await this.addressesOf(hostname.replace(/^\[(.*)\]$/, '$1'));
+  }
+
   async fetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
     let url: URL;
     try {
