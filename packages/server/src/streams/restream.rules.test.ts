@@ -136,6 +136,8 @@ describe('restream stderr lines', () => {
   it('reads progress, a failed target and a cause', () => {
     expect(parseRestreamLine('out_time_us=2160000')).toEqual({ kind: 'progress', outTimeS: 2.16 });
     expect(parseRestreamLine('frame=0')).toEqual({ kind: 'noise' });
+    expect(parseRestreamLine('speed=  44x')).toEqual({ kind: 'noise' });
+    expect(parseRestreamLine('bitrate=  25.3kbits/s')).toEqual({ kind: 'noise' });
     expect(
       parseRestreamLine(
         '[tee @ 0x55d2deea1680] Slave muxer #1 failed: Connection refused, continuing with 1/2 slaves.',

@@ -1,11 +1,16 @@
 import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from './browser.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectConsoleErrors, launchBrowser, screenshot, takeConsoleProblems } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
 import { type SignUpDetails, STEP_MS, signUpAndConfirm, visible } from './steps.ts';
 
 let browser: Browser;
+
+/** Every page of the journey stays free of console errors it did not provoke on purpose. */
+afterEach(() => {
+  expect(takeConsoleProblems()).toEqual([]);
+});
 
 beforeAll(async () => {
   browser = await launchBrowser();
