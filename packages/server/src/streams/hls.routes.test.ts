@@ -73,6 +73,9 @@ describe.each(testDatabases().map((f) => [f.name, f] as const))('HLS delivery on
     });
     const thumb = await ctx.app.inject({ method: 'GET', url: `/hls/${stream.id}/thumb.jpg` });
     expect(thumb.headers['content-type']).toBe('image/jpeg');
+    // Pages on another origin (PUBLIC_URL, embeds) may show the poster and play the media.
+    expect(thumb.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expect(segment.headers['cross-origin-resource-policy']).toBe('cross-origin');
   });
 
   it('answers 404 with CORS for missing media and unknown or deleted streams', async () => {

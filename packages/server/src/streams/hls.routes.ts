@@ -158,7 +158,10 @@ export function hlsRoutes(deps: {
 
   return async (app) => {
     app.addHook('onSend', async (_request, reply, payload) => {
+      // Players, thumbnails and CDNs fetch media from other origins (PUBLIC_URL, embeds): the
+      // playback token, not the origin, guards it.
       reply.header('access-control-allow-origin', '*');
+      reply.header('cross-origin-resource-policy', 'cross-origin');
       return payload;
     });
     const tags = ['playback'];

@@ -185,6 +185,7 @@ export function parseRestreamLine(line: string): RestreamLine {
   const failed = SLAVE_FAILED.exec(trimmed);
   if (failed) return { kind: 'target_failed', index: Number(failed[1]), reason: failed[2] ?? 'failed' };
   // Progress pairs may pad their value (`speed=  44x`).
-  if (trimmed === '' || /^[a-z_0-9]+=\s*\S*$/.test(trimmed) || GENERIC.test(trimmed)) return { kind: 'noise' };
+  if (trimmed === '' || /^[a-z_0-9]+=\s*\S*$/.test(trimmed) || GENERIC.test(trimmed))
+    return { kind: 'noise' };
   return { kind: 'other', text: trimmed.replace(/^\[[\w-]+ @ 0x[0-9a-f]+\] /, '') };
 }

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectConsoleErrors, launchBrowser, screenshot, takeConsoleProblems } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
-import { submitSignUp, visible, waitFor } from './steps.ts';
+import { setUpFirstAdmin, signUpAndConfirm, visible, waitFor } from './steps.ts';
 
 const PHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
@@ -65,9 +65,10 @@ describe.each(e2eDatabases())('account settings in the browser on %s', (database
 
   beforeAll(async () => {
     server = await startServer({ database });
+    const admin = await newPage();
+    await setUpFirstAdmin(admin, server.output(), `ada.${stamp}@example.test`);
     laptop = await newPage();
-    await submitSignUp(laptop, member);
-    await laptop.waitForURL((url) => !url.pathname.startsWith('/signup'));
+    await signUpAndConfirm(laptop, admin, member);
     phone = await newPage({ userAgent: PHONE_UA });
     await logIn(phone);
     await phone.waitForURL((url) => !url.pathname.startsWith('/login'));

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectConsoleErrors, launchBrowser, screenshot, takeConsoleProblems } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
-import { type SignUpDetails, STEP_MS, signUpAndConfirm, visible } from './steps.ts';
+import { type SignUpDetails, STEP_MS, setUpFirstAdmin, signUpAndConfirm, visible } from './steps.ts';
 
 let browser: Browser;
 
@@ -45,16 +45,7 @@ describe.each(e2eDatabases())('sign-up, throttled sign-in and two-factor on %s',
     server = await startServer({ database });
     admin = await newPage();
     page = await newPage();
-    const printed = /Create the first admin at (\S+\/setup\?token=[\w-]+)/.exec(server.output());
-    expect(printed, server.output()).not.toBeNull();
-    const setup = new URL(printed?.[1] ?? '');
-    await admin.goto(`${setup.pathname}${setup.search}`);
-    await visible(admin.getByTestId('setup-form'));
-    await admin.getByTestId('setup-display-name').fill('Ada Admin');
-    await admin.getByTestId('setup-email').fill(`ada.${stamp}@example.test`);
-    await admin.getByTestId('setup-password').fill('a long admin password');
-    await admin.getByTestId('setup-submit').click();
-    await visible(admin.getByTestId('nav-admin'));
+    await setUpFirstAdmin(admin, server.output(), `ada.${stamp}@example.test`);
   });
 
   afterAll(async () => {
@@ -87,6 +78,7 @@ describe.each(e2eDatabases())('sign-up, throttled sign-in and two-factor on %s',
   });
 
   it('asks for the code after the password, refuses a wrong one and signs in with the right one', async () => {
+    expectConsoleErrors(/status of 401 .*\/api\/v1\/auth\/login\/second-factor/);
     await page.getByTestId('user-menu').click();
     await page.getByTestId('logout-button').click();
     await visible(page.getByTestId('nav-login'));
@@ -110,6 +102,7 @@ describe.each(e2eDatabases())('sign-up, throttled sign-in and two-factor on %s',
   });
 
   it('tells someone guessing passwords how long to wait', async () => {
+    expectConsoleErrors(/status of (401|429) .*\/api\/v1\/auth\/login\)/);
     const guesser = await newPage();
     await guesser.goto('/login');
     await visible(guesser.getByTestId('login-form'));

@@ -2,7 +2,13 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, SCREENSHOT_DIR, screenshot, takeConsoleProblems } from './browser.ts';
+import {
+  expectConsoleErrors,
+  launchBrowser,
+  SCREENSHOT_DIR,
+  screenshot,
+  takeConsoleProblems,
+} from './browser.ts';
 import { restreamJourney } from './restream.steps.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
 import { freePort, publishTestPattern, registerThroughApi, STEP_MS, visible, waitFor } from './steps.ts';
@@ -294,6 +300,8 @@ describe.each(e2eDatabases())('live streaming pages on %s', (database) => {
   }
 
   it('plays a subscribers-only stream for its owner with a playback token and locks it for others', async () => {
+    // The viewer's player, still open on the stream, is refused its playlists once it is locked.
+    expectConsoleErrors(/status of 403 .*\/hls\/[^/]+\/\d+\/index\.m3u8/);
     const requested: string[] = [];
     const onRequest = (request: { url: () => string }) => requested.push(request.url());
     creator.on('request', onRequest);
@@ -352,6 +360,8 @@ describe.each(e2eDatabases())('live streaming pages on %s', (database) => {
   });
 
   it('ends the broadcast: the watch page shows the offline slate and the recording plays in Videos', async () => {
+    // The player's last playlist requests can cross the end of the stream before the page hears of it.
+    expectConsoleErrors(/status of 404 .*\/hls\/[^/]+\/(\d+\/index|master)\.m3u8/);
     const exited = new Promise((resolve) => live?.once('close', resolve));
     live?.kill('SIGINT');
     await exited;

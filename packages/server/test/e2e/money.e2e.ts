@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, takeConsoleProblems } from './browser.ts';
+import { expectConsoleErrors, launchBrowser, screenshot, takeConsoleProblems } from './browser.ts';
 import { e2eDatabases, type ServerProcess, startServer } from './server-process.ts';
 import {
   freePort,
@@ -249,6 +249,8 @@ describe.each(e2eDatabases())('coins, gifts, earnings and payouts in the browser
   });
 
   it('sends a gift and a tip from the gift panel of the live watch page', async () => {
+    // A stream is live a moment before its first master playlist is written; the player asks again.
+    expectConsoleErrors(/status of 404 .*\/hls\/[^/]+\/master\.m3u8/);
     await viewer.goto(`/watch/${streamId}`);
     const panel = await visible(viewer.getByTestId('gift-panel'));
     await visible(panel.getByTestId('gift-catalogue'));
@@ -285,6 +287,7 @@ describe.each(e2eDatabases())('coins, gifts, earnings and payouts in the browser
   });
 
   it('refuses a tip the wallet cannot pay, with a way to buy coins', async () => {
+    expectConsoleErrors(/status of 409 .*\/api\/v1\/streams\/[^/]+\/tips/);
     const panel = viewer.getByTestId('gift-panel');
     await panel.getByTestId('tip-amount').fill(String(PACKAGE.coins * 10));
     await panel.getByTestId('tip-submit').click();

@@ -107,6 +107,23 @@ export async function submitSignUp(page: Page, user: SignUpDetails): Promise<voi
 }
 
 /**
+ * Creates the first admin through the one-time setup link the server printed at start, in `admin`'s
+ * page, which stays signed in (the dev outbox with members' sign-up links is read through it).
+ */
+export async function setUpFirstAdmin(admin: Page, serverOutput: string, email: string): Promise<void> {
+  const printed = /Create the first admin at (\S+\/setup\?token=[\w-]+)/.exec(serverOutput);
+  if (!printed) throw new Error(`the server printed no setup link:\n${serverOutput}`);
+  const setup = new URL(printed[1]!);
+  await admin.goto(`${setup.pathname}${setup.search}`);
+  await visible(admin.getByTestId('setup-form'));
+  await admin.getByTestId('setup-display-name').fill('Ada Admin');
+  await admin.getByTestId('setup-email').fill(email);
+  await admin.getByTestId('setup-password').fill('a long admin password');
+  await admin.getByTestId('setup-submit').click();
+  await visible(admin.getByTestId('nav-admin'));
+}
+
+/**
  * The path of the newest sign-up link mailed to `email`, read from the dev outbox through `admin`'s
  * session (the mail arrives once the job worker has run).
  */
