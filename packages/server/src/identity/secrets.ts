@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { SITE_APP_ID } from '../platform/db/schema.ts';
 import { safeEqual } from '../platform/ids.ts';
 import type { Platform } from '../platform/platform.ts';
+import { instanceSecret } from '../platform/secrets.ts';
 
 /** Settings key of the identity master secret (32 random bytes, base64), created on first use. */
 export const IDENTITY_SECRET_SETTING = 'identity.secret';
@@ -59,23 +59,7 @@ export class IdentitySecrets {
 
   async #read(): Promise<{ sign: Buffer; encrypt: Buffer }> {
     const { db, clock } = this.platform;
-    await db
-      .insertInto('settings')
-      .values({
-        app_id: SITE_APP_ID,
-        key: IDENTITY_SECRET_SETTING,
-        value: JSON.stringify({ secret: randomBytes(32).toString('base64') }),
-        updated_at: new Date(clock.now()),
-      })
-      .onConflict((oc) => oc.columns(['app_id', 'key']).doNothing())
-      .execute();
-    const row = await db
-      .selectFrom('settings')
-      .select('value')
-      .where('app_id', '=', SITE_APP_ID)
-      .where('key', '=', IDENTITY_SECRET_SETTING)
-      .executeTakeFirstOrThrow();
-    const master = Buffer.from((row.value as { secret: string }).secret, 'base64');
+    const master = await instanceSecret(db, IDENTITY_SECRET_SETTING, new Date(clock.now()));
     const derive = (info: string) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
     return { sign: derive('pnptv identity signing'), encrypt: derive('pnptv identity encryption') };
   }

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type Db, SITE_APP_ID } from './db/schema.ts';
 
 /** Bytes of an AES-256 key. */
 export const SECRETS_KEY_BYTES = 32;
@@ -87,4 +88,28 @@ export class SecretBox {
       decipher.final(),
     ]).toString('utf8');
   }
+}
+
+/**
+ * A random 32-byte secret of this instance kept in the `settings` table under `key`, made on first
+ * use: every node reads the same one. The first writer wins, so concurrent first uses agree.
+ */
+export async function instanceSecret(db: Db, key: string, now: Date): Promise<Buffer> {
+  await db
+    .insertInto('settings')
+    .values({
+      app_id: SITE_APP_ID,
+      key,
+      value: JSON.stringify({ secret: randomBytes(SECRETS_KEY_BYTES).toString('base64') }),
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.columns(['app_id', 'key']).doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('app_id', '=', SITE_APP_ID)
+    .where('key', '=', key)
+    .executeTakeFirstOrThrow();
+  return Buffer.from((row.value as { secret: string }).secret, 'base64');
 }

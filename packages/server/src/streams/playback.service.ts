@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { SITE_APP_ID } from '../platform/db/schema.ts';
 import type { Entitlements } from '../platform/entitlements.ts';
 import type { Principal } from '../platform/http/auth.ts';
 import type { Platform } from '../platform/platform.ts';
+import { instanceSecret } from '../platform/secrets.ts';
 import {
   PLAYBACK_TOKEN_TTL_S,
   type PlaybackClaims,
@@ -51,23 +50,7 @@ export class PlaybackService {
 
   async #loadSecret(): Promise<Buffer> {
     const { db, clock } = this.deps.platform;
-    await db
-      .insertInto('settings')
-      .values({
-        app_id: SITE_APP_ID,
-        key: PLAYBACK_SECRET_SETTING,
-        value: JSON.stringify({ secret: randomBytes(32).toString('base64') }),
-        updated_at: new Date(clock.now()),
-      })
-      .onConflict((oc) => oc.columns(['app_id', 'key']).doNothing())
-      .execute();
-    const row = await db
-      .selectFrom('settings')
-      .select('value')
-      .where('app_id', '=', SITE_APP_ID)
-      .where('key', '=', PLAYBACK_SECRET_SETTING)
-      .executeTakeFirstOrThrow();
-    return Buffer.from((row.value as { secret: string }).secret, 'base64');
+    return instanceSecret(db, PLAYBACK_SECRET_SETTING, new Date(clock.now()));
   }
 
   /** Whether the caller may watch `target`: the owner, admins, ticket holders and subscribers as the visibility asks. */

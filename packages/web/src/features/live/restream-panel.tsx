@@ -80,7 +80,8 @@ function TargetRow({ streamId, target }: { streamId: string; target: RestreamTar
         <label className="check-field">
           <input
             type="checkbox"
-            checked={enabled}
+            // The click shows at once; the saved value takes over when the change is answered.
+            checked={toggle.isPending ? toggle.variables : enabled}
             disabled={toggle.isPending}
             onChange={(event) => toggle.mutate(event.currentTarget.checked)}
             data-testid="restream-target-enabled"
